@@ -1,0 +1,48 @@
+# Pulse: every entry point a person or CI needs. The venv is built once from pyproject.toml.
+SHELL := /bin/bash
+PY := .venv/bin/python
+VENV_STAMP := .venv/.installed-stamp
+
+.PHONY: venv up down status logs demo test lint unit integration bench clean-stack
+
+$(VENV_STAMP): pyproject.toml
+	@command -v python3 >/dev/null || { echo "python3 is missing: install Python >= 3.11 and retry." >&2; exit 1; }
+	@echo "==> creating .venv and installing Python packages (first run only)"
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --upgrade pip
+	.venv/bin/pip install --quiet --progress-bar on -e '.[dev]'
+	@touch $@
+
+venv: $(VENV_STAMP)
+
+up: venv
+	@$(PY) -m stack up
+
+down:
+	@if [ -x $(PY) ]; then $(PY) -m stack down; else echo "nothing to stop (no .venv)"; fi
+
+status: venv
+	@$(PY) -m stack status
+
+logs: venv
+	@$(PY) -m stack logs
+
+demo: up
+	@$(PY) -m stack demo
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy .
+
+unit: venv
+	$(PY) -m pytest -m "not integration"
+
+integration: up
+	$(PY) -m pytest -m integration
+
+test: lint up
+	$(PY) -m pytest
+
+bench: up
+	$(PY) -m bench.run
