@@ -59,9 +59,7 @@ class Settings(BaseSettings):
     retry_backoff_initial_ms: int = Field(
         200, ge=1, description="First back-off after a failed database or Kafka call"
     )
-    retry_backoff_max_ms: int = Field(
-        10_000, ge=1, description="Longest back-off between retries"
-    )
+    retry_backoff_max_ms: int = Field(10_000, ge=1, description="Longest back-off between retries")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
 
     @field_validator("kafka_auto_offset_reset")
@@ -93,5 +91,6 @@ def load_settings(**overrides: Any) -> Settings:
             f"{'.'.join(str(part) for part in err['loc']).upper()}: {err['msg']}"
             for err in exc.errors()
         )
-        raise ConfigError(f"invalid configuration: {problems}. Fix the environment "
-                          "variable or flag and retry.") from None
+        raise ConfigError(
+            f"invalid configuration: {problems}. Fix the environment variable or flag and retry."
+        ) from None
