@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -95,11 +96,21 @@ def _reject_float(value: Any) -> Any:
 Identifier = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")
 ]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-SearchQuery = Annotated[str, StringConstraints(min_length=1, max_length=256)]
-CommentText = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-Transcript = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+
+
+def _reject_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; rejecting beats silently altering the user's data.
+    if "\x00" in value:
+        raise PydanticCustomError("string_nul", "text must not contain NUL characters")
+    return value
+
+
+NoNul = AfterValidator(_reject_nul)
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=64), NoNul]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100), NoNul]
+SearchQuery = Annotated[str, StringConstraints(min_length=1, max_length=256), NoNul]
+CommentText = Annotated[str, StringConstraints(min_length=1, max_length=2000), NoNul]
+Transcript = Annotated[str, StringConstraints(min_length=1, max_length=20_000), NoNul]
 Money = Annotated[
     Decimal,
     BeforeValidator(_reject_float),

@@ -1,0 +1,160 @@
+"""Command line of the consumer: `run`, `migrate`. Settings come from the environment
+and are overridden by flags; every user-caused error ends as one clear line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any
+
+from kafka import KafkaConsumer
+from kafka.errors import KafkaError, NoBrokersAvailable
+from prometheus_client import CollectorRegistry, start_http_server
+
+from consumer.database import Database
+from consumer.deadletter import DeadLetterPublisher
+from consumer.errors import PulseError, ServiceUnavailableError
+from consumer.logs import configure_logging
+from consumer.loop import ConsumerLoop, LoopOptions
+from consumer.metrics import ConsumerMetrics
+from consumer.migrations import migrate
+from consumer.settings import Settings, load_settings
+
+logger = logging.getLogger("consumer")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m consumer", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="consume events into PostgreSQL")
+    _connection_flags(run)
+    run.add_argument("--topic", dest="kafka_topic")
+    run.add_argument("--dlq-topic", dest="kafka_dlq_topic")
+    run.add_argument("--group", dest="kafka_group_id")
+    run.add_argument("--metrics-host", dest="metrics_host")
+    run.add_argument("--metrics-port", dest="metrics_port", type=int)
+    run.add_argument("--batch-max-records", dest="batch_max_records", type=int)
+    run.add_argument("--batch-max-age-ms", dest="batch_max_age_ms", type=int)
+    run.add_argument(
+        "--exit-when-idle",
+        dest="exit_when_idle_s",
+        type=float,
+        metavar="SECONDS",
+        help="exit 0 once caught up and idle this long (tests, benchmarks, backfills)",
+    )
+    _connection_flags(commands.add_parser("migrate", help="apply pending SQL migrations"))
+    return parser
+
+
+def _connection_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bootstrap-servers", dest="kafka_bootstrap_servers")
+    parser.add_argument("--database-url", dest="database_url")
+    parser.add_argument("--log-level", dest="log_level")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = vars(build_parser().parse_args(argv))
+    command = args.pop("command")
+    exit_when_idle_s = args.pop("exit_when_idle_s", None)
+    try:
+        settings = load_settings(**args)
+        configure_logging(settings.log_level)
+        if command == "migrate":
+            return _migrate(settings)
+        return _run(settings, LoopOptions(exit_when_idle_s=exit_when_idle_s))
+    except PulseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _migrate(settings: Settings) -> int:
+    database = Database(settings.database_url.get_secret_value())
+    database.check()
+    applied = migrate(database.connection())
+    logger.info("migrations applied", extra={"applied": ",".join(applied) or "none"})
+    database.discard()
+    return 0
+
+
+def _run(settings: Settings, options: LoopOptions) -> int:
+    database = Database(settings.database_url.get_secret_value())
+    database.check()
+    migrate(database.connection())
+    registry = CollectorRegistry()
+    metrics = ConsumerMetrics(registry)
+    _serve_metrics(settings, registry)
+    kafka, dead_letters = _connect_kafka(settings)
+    loop = ConsumerLoop(
+        settings,
+        metrics=metrics,
+        database=database,
+        kafka=kafka,
+        dead_letters=dead_letters,
+        options=options,
+    )
+    _install_signal_handlers(loop)
+    logger.info(
+        "consuming",
+        extra={
+            "topic": settings.kafka_topic,
+            "group": settings.kafka_group_id,
+            "metrics": f"http://{settings.metrics_host}:{settings.metrics_port}/metrics",
+        },
+    )
+    try:
+        loop.run()
+    finally:
+        kafka.close(autocommit=False)
+        dead_letters.close()
+        database.discard()
+    logger.info("stopped")
+    return 0
+
+
+def _serve_metrics(settings: Settings, registry: CollectorRegistry) -> None:
+    try:
+        start_http_server(settings.metrics_port, settings.metrics_host, registry=registry)
+    except OSError as exc:
+        raise ServiceUnavailableError(
+            f"cannot serve metrics on {settings.metrics_host}:{settings.metrics_port} "
+            f"({exc.strerror}). Another process uses the port: stop it or pass "
+            "--metrics-port (METRICS_PORT); 0 picks a free port."
+        ) from None
+
+
+def _connect_kafka(settings: Settings) -> tuple[KafkaConsumer, DeadLetterPublisher]:
+    common: dict[str, Any] = {"bootstrap_servers": settings.kafka_bootstrap_servers}
+    try:
+        kafka = KafkaConsumer(
+            **common,
+            group_id=settings.kafka_group_id,
+            client_id=f"{settings.kafka_group_id}-consumer",
+            enable_auto_commit=False,
+            auto_offset_reset=settings.kafka_auto_offset_reset,
+            max_poll_records=settings.batch_max_records,
+            fetch_max_bytes=52_428_800,
+        )
+        dead_letters = DeadLetterPublisher(
+            **common, topic=settings.kafka_dlq_topic, group_id=settings.kafka_group_id
+        )
+    except NoBrokersAvailable:
+        raise ServiceUnavailableError(
+            f"no Kafka broker answers at {settings.kafka_bootstrap_servers}. Is it running "
+            "(`make up`), and is KAFKA_BOOTSTRAP_SERVERS right?"
+        ) from None
+    except KafkaError as exc:
+        raise ServiceUnavailableError(f"cannot connect to Kafka: {exc}") from None
+    return kafka, dead_letters
+
+
+def _install_signal_handlers(loop: ConsumerLoop) -> None:
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        logger.info("stop requested; finishing the current batch", extra={"signal": signum})
+        loop.request_stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)

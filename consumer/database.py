@@ -1,0 +1,54 @@
+"""The consumer's PostgreSQL connection: opened lazily, prepared once, dropped after a
+failure so that the next attempt reconnects."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+
+from consumer.errors import ServiceUnavailableError
+from consumer.writer import load_offsets, prepare_connection
+
+logger = logging.getLogger(__name__)
+
+
+class Database:
+    def __init__(self, url: str, *, connect_timeout_s: int = 5) -> None:
+        self._url = url
+        self._connect_timeout_s = connect_timeout_s
+        self._conn: psycopg.Connection[Any] | None = None
+
+    def connection(self) -> psycopg.Connection[Any]:
+        if self._conn is None or self._conn.closed:
+            conn = psycopg.connect(
+                self._url,
+                autocommit=True,
+                connect_timeout=self._connect_timeout_s,
+                application_name="pulse-consumer",
+            )
+            prepare_connection(conn)
+            self._conn = conn
+            logger.debug("connected to PostgreSQL")
+        return self._conn
+
+    def load_offsets(self, topic: str, partitions: Sequence[int]) -> dict[int, int]:
+        return load_offsets(self.connection(), topic, partitions)
+
+    def discard(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def check(self) -> None:
+        """Connect once now, turning failure into one clear message."""
+        try:
+            self.connection()
+        except psycopg.OperationalError as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise ServiceUnavailableError(
+                f"cannot connect to PostgreSQL ({first_line}). Is it running (`make up`), "
+                "and is DATABASE_URL right?"
+            ) from None

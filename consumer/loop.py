@@ -1,0 +1,312 @@
+"""The consumer loop: poll a bounded batch, validate it, dead-letter the rejects, write
+the rest in one PostgreSQL transaction with the offsets, then tell Kafka.
+
+The order inside `_flush` is what makes delivery exactly-once in effect:
+1. publish dead letters and wait for acks=all: a record is never skipped unrecorded;
+2. commit facts, aggregates and next offsets in ONE database transaction: the database
+   is the only source of truth for where each partition resumes;
+3. only then commit the same offsets to Kafka, which serve lag monitoring alone.
+A crash between any two steps replays the batch from the offsets in PostgreSQL; event_id
+dedup and the offset check make the replay change nothing that was already committed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from kafka import ConsumerRebalanceListener, KafkaConsumer
+from kafka.structs import OffsetAndMetadata, TopicPartition
+
+from consumer.backoff import Backoff
+from consumer.batch import Batch, ValidatedBatch
+from consumer.contract import TimeWindow
+from consumer.database import Database
+from consumer.deadletter import DeadLetterPublisher
+from consumer.metrics import ConsumerMetrics
+from consumer.progress import ProgressLog
+from consumer.settings import Settings
+from consumer.writer import StaleOffsetsError, WriteResult, write_batch
+
+logger = logging.getLogger(__name__)
+
+# How long a stopping consumer keeps retrying its last batch before giving up on it
+# (uncommitted work is safe: it is replayed from PostgreSQL's offsets on restart).
+_SHUTDOWN_GRACE_S = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class LoopOptions:
+    exit_when_idle_s: float | None = None
+
+
+class ConsumerLoop:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        metrics: ConsumerMetrics,
+        database: Database,
+        kafka: KafkaConsumer,
+        dead_letters: DeadLetterPublisher,
+        options: LoopOptions,
+    ) -> None:
+        self._settings = settings
+        self._metrics = metrics
+        self._db = database
+        self._kafka = kafka
+        self._dlq = dead_letters
+        self._options = options
+        self._topic = settings.kafka_topic
+        self._batch = Batch(
+            settings.kafka_topic, settings.batch_max_records, settings.batch_max_age_ms / 1000
+        )
+        self._expected: dict[int, int | None] = {}  # next offset PostgreSQL holds
+        self._stop_requested_at: float | None = None
+        self._last_activity = time.monotonic()
+        self._progress = ProgressLog()
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def request_stop(self) -> None:
+        """Safe to call from a signal handler: the loop finishes its batch and returns."""
+        if self._stop_requested_at is None:
+            self._stop_requested_at = time.monotonic()
+
+    def run(self) -> None:
+        self._kafka.subscribe([self._topic], listener=_Rebalance(self))
+        while self._stop_requested_at is None:
+            self._poll_once()
+            if self._batch.is_due():
+                self._flush()
+            self._progress.maybe_log(self._lag_total())
+            if self._idle_long_enough():
+                logger.info("caught up and idle; exiting", extra={"idle_s": self._idle_s()})
+                break
+        if len(self._batch):
+            self._flush()
+
+    # -- polling ---------------------------------------------------------------
+
+    def _poll_once(self) -> None:
+        timeout_ms = 200 if not len(self._batch) else self._ms_until_due()
+        polled = self._kafka.poll(timeout_ms=timeout_ms, max_records=max(self._batch.room(), 1))
+        for tp, records in polled.items():
+            self._metrics.records_consumed.labels(tp.topic, str(tp.partition)).inc(len(records))
+            self._batch.add(records)
+            self._last_activity = time.monotonic()
+        self._metrics.in_flight.set(len(self._batch))
+
+    def _ms_until_due(self) -> int:
+        return max(int((self._batch.max_age_s - self._batch.age_s()) * 1000), 0)
+
+    # -- writing ---------------------------------------------------------------
+
+    def _flush(self) -> None:
+        started = time.perf_counter()
+        validated = self._batch.validate(
+            window=self._window(),
+            max_bytes=self._settings.max_event_bytes,
+            expected=self._expected,
+        )
+        result = self._with_retries(lambda: self._write(validated))
+        self._batch.clear()
+        self._metrics.in_flight.set(0)
+        if result is None:
+            return
+        for part in validated.slices:
+            self._expected[part.partition] = part.next_offset
+        self._commit_to_kafka(validated)
+        self._observe(validated, result, time.perf_counter() - started)
+
+    def _write(self, validated: ValidatedBatch) -> WriteResult:
+        if validated.letters and not validated.dead_letters_published:
+            self._dlq.publish(validated.letters)
+            validated.dead_letters_published = True
+        started = time.perf_counter()
+        result = write_batch(self._db.connection(), self._topic, validated.rows, validated.slices)
+        self._metrics.db_transaction_duration.observe(time.perf_counter() - started)
+        return result
+
+    def _with_retries(self, attempt: Callable[[], WriteResult]) -> WriteResult | None:
+        """Retry until the batch is written; None when it was dropped (stale or stopping)."""
+        backoff = Backoff(
+            self._settings.retry_backoff_initial_ms / 1000,
+            self._settings.retry_backoff_max_ms / 1000,
+        )
+        while True:
+            try:
+                result = attempt()
+            except StaleOffsetsError as exc:
+                logger.warning("offsets moved under this consumer; re-seeking: %s", exc)
+                self._metrics.errors.labels("stale_offsets").inc()
+                self._reseek_assigned()
+                return None
+            except psycopg.Error as exc:
+                kind = "database"
+                self._note_failure(kind, exc)
+            except Exception as exc:
+                # A Kafka error while publishing dead letters (broker restarting).
+                kind = "dead_letter_publish"
+                self._note_failure(kind, exc)
+            else:
+                self._metrics.waiting.labels("postgresql").set(0)
+                self._metrics.waiting.labels("kafka").set(0)
+                return result
+            if self._stopping_too_long():
+                logger.error(
+                    "stopping with an unwritten batch; it will be replayed on restart",
+                    extra={"records": len(self._batch)},
+                )
+                return None
+            delay = backoff.next_delay()
+            self._metrics.retries.labels(kind).inc()
+            time.sleep(delay)
+
+    def _note_failure(self, kind: str, exc: BaseException) -> None:
+        service = "postgresql" if kind == "database" else "kafka"
+        self._metrics.errors.labels(kind).inc()
+        self._metrics.waiting.labels(service).set(1)
+        logger.warning("%s unavailable, retrying: %s", service, str(exc).strip().splitlines()[0])
+        if kind == "database":
+            self._db.discard()
+
+    def _stopping_too_long(self) -> bool:
+        return (
+            self._stop_requested_at is not None
+            and time.monotonic() - self._stop_requested_at > _SHUTDOWN_GRACE_S
+        )
+
+    def _commit_to_kafka(self, validated: ValidatedBatch) -> None:
+        offsets = {
+            TopicPartition(self._topic, part.partition): OffsetAndMetadata(part.next_offset, "", -1)
+            for part in validated.slices
+        }
+        self._kafka.commit_async(offsets)
+
+    def _observe(self, validated: ValidatedBatch, result: WriteResult, seconds: float) -> None:
+        m = self._metrics
+        total = len(validated.rows) + len(validated.letters)
+        m.batch_size.observe(total)
+        m.batch_duration.observe(seconds)
+        m.outcomes.labels("stored").inc(result.facts_stored)
+        m.outcomes.labels("duplicate").inc(result.duplicates)
+        m.outcomes.labels("dead_lettered").inc(len(validated.letters))
+        for letter in validated.letters:
+            m.dead_letters.labels(letter.rejection.reason.value).inc()
+        for event_type, count in result.stored_by_type.items():
+            m.events_stored.labels(event_type).inc(count)
+        now = datetime.now(UTC)
+        m.last_commit.set(now.timestamp())
+        for occurred_at in validated.event_times:
+            m.freshness.observe(max((now - occurred_at).total_seconds(), 0.0))
+        self._progress.add(total, result.facts_stored, result.duplicates, len(validated.letters))
+        self._update_lag()
+
+    # -- offsets and rebalances ------------------------------------------------
+
+    def on_assigned(self, partitions: list[TopicPartition]) -> None:
+        self._batch.clear()
+        mine = [tp for tp in partitions if tp.topic == self._topic]
+        stored = self._load_offsets([tp.partition for tp in mine])
+        self._expected = {tp.partition: stored.get(tp.partition) for tp in mine}
+        for tp in mine:
+            if tp.partition in stored:
+                self._kafka.seek(tp, stored[tp.partition])
+            elif self._settings.kafka_auto_offset_reset == "earliest":
+                self._kafka.seek_to_beginning(tp)
+            else:
+                self._kafka.seek_to_end(tp)
+        self._metrics.rebalances.labels("assigned").inc()
+        self._metrics.assigned_partitions.set(len(mine))
+        self._last_activity = time.monotonic()
+        logger.info(
+            "partitions assigned",
+            extra={"partitions": ",".join(str(tp.partition) for tp in mine) or "-"},
+        )
+
+    def on_revoked(self, partitions: list[TopicPartition]) -> None:
+        # Dropping is always safe: nothing of the batch is committed, and whoever owns the
+        # partitions next resumes from PostgreSQL's offsets.
+        self._batch.clear()
+        self._metrics.in_flight.set(0)
+        for tp in partitions:
+            self._expected.pop(tp.partition, None)
+            with contextlib.suppress(KeyError):
+                self._metrics.lag.remove(tp.topic, str(tp.partition))
+        self._metrics.rebalances.labels("revoked").inc()
+        logger.info("partitions revoked", extra={"count": len(partitions)})
+
+    def _load_offsets(self, partitions: list[int]) -> dict[int, int]:
+        backoff = Backoff(
+            self._settings.retry_backoff_initial_ms / 1000,
+            self._settings.retry_backoff_max_ms / 1000,
+        )
+        while True:
+            try:
+                offsets = self._db.load_offsets(self._topic, partitions)
+                self._metrics.waiting.labels("postgresql").set(0)
+                return offsets
+            except psycopg.Error as exc:
+                self._note_failure("database", exc)
+                self._metrics.retries.labels("database").inc()
+                time.sleep(backoff.next_delay())
+
+    def _reseek_assigned(self) -> None:
+        self.on_assigned(list(self._kafka.assignment()))
+
+    def _update_lag(self) -> None:
+        for partition, stored in self._expected.items():
+            tp = TopicPartition(self._topic, partition)
+            end = self._kafka.highwater(tp)
+            if end is not None:
+                self._metrics.lag.labels(self._topic, str(partition)).set(
+                    max(end - (stored or 0), 0)
+                )
+
+    def _lag_total(self) -> int | None:
+        """Records behind the log end over all assigned partitions; None if not known yet."""
+        total = 0
+        for partition, stored in self._expected.items():
+            tp = TopicPartition(self._topic, partition)
+            end = self._kafka.highwater(tp)
+            if end is None:
+                return None
+            done = stored if stored is not None else self._kafka.position(tp)
+            total += max(end - done, 0)
+        return total
+
+    # -- idling ----------------------------------------------------------------
+
+    def _idle_s(self) -> float:
+        return time.monotonic() - self._last_activity
+
+    def _idle_long_enough(self) -> bool:
+        limit = self._options.exit_when_idle_s
+        if limit is None or len(self._batch) or self._idle_s() < limit:
+            return False
+        return self._lag_total() == 0
+
+    def _window(self) -> TimeWindow:
+        return TimeWindow(
+            now=datetime.now(UTC),
+            late_horizon=timedelta(days=self._settings.late_horizon_days),
+            clock_skew=timedelta(seconds=self._settings.clock_skew_seconds),
+        )
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, loop: ConsumerLoop) -> None:
+        self._loop = loop
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        self._loop.on_revoked(list(revoked))
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        self._loop.on_assigned(list(assigned))

@@ -1,0 +1,147 @@
+"""Writes one batch of valid events into PostgreSQL in a single transaction: facts
+(deduplicated on event_id), every aggregate from the newly inserted facts, and the next
+offset of each partition."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from consumer.aggregates import apply_aggregates
+from consumer.errors import PulseError
+from consumer.facts import FACT_COLUMNS
+from consumer.sqlfiles import load_sql
+
+_COPY_INCOMING = f"copy incoming_events ({', '.join(FACT_COLUMNS)}) from stdin"
+
+
+class StaleOffsetsError(PulseError, RuntimeError):
+    """PostgreSQL holds other offsets than this consumer expected: another consumer owns
+    (or owned) the partition. The transaction was rolled back; re-seek and carry on."""
+
+
+@dataclass(slots=True)
+class PartitionSlice:
+    """The part of a batch that came from one partition."""
+
+    partition: int
+    expected_offset: int | None  # what PostgreSQL holds now; None if nothing yet
+    first_offset: int
+    next_offset: int
+    valid: int = 0
+    dead_lettered: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    facts_stored: int
+    duplicates: int
+    stored_by_type: Mapping[str, int] = field(default_factory=dict)
+
+
+def prepare_connection(conn: psycopg.Connection[Any]) -> None:
+    """Create the per-connection staging tables; call once after connecting."""
+    with conn.transaction():
+        conn.execute(load_sql("consumer/create_incoming"))
+
+
+def load_offsets(
+    conn: psycopg.Connection[Any], topic: str, partitions: Sequence[int]
+) -> dict[int, int]:
+    with conn.transaction():
+        rows = conn.execute(
+            load_sql("consumer/load_offsets"), {"topic": topic, "partitions": list(partitions)}
+        ).fetchall()
+    return {int(partition): int(offset) for partition, offset in rows}
+
+
+def write_batch(
+    conn: psycopg.Connection[Any],
+    topic: str,
+    rows: Sequence[tuple[Any, ...]],
+    slices: Sequence[PartitionSlice],
+) -> WriteResult:
+    """One transaction; raises StaleOffsetsError (rolled back) if offsets moved under us."""
+    ordered = sorted(slices, key=lambda s: s.partition)
+    with conn.transaction():
+        _check_expected_offsets(conn, topic, ordered)
+        if rows:
+            with conn.cursor().copy(_COPY_INCOMING) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            conn.execute(load_sql("consumer/insert_facts"))
+            apply_aggregates(conn)
+        stored_by_partition, stored_by_type = _inserted_counts(conn) if rows else ({}, {})
+        _store_offsets(conn, topic, ordered, stored_by_partition)
+    facts = sum(stored_by_partition.values())
+    valid = sum(s.valid for s in ordered)
+    return WriteResult(facts, valid - facts, stored_by_type)
+
+
+def _check_expected_offsets(
+    conn: psycopg.Connection[Any], topic: str, slices: Sequence[PartitionSlice]
+) -> None:
+    rows = conn.execute(
+        load_sql("consumer/lock_offsets"),
+        {"topic": topic, "partitions": [s.partition for s in slices]},
+    ).fetchall()
+    stored = {int(partition): int(offset) for partition, offset in rows}
+    for part in slices:
+        if stored.get(part.partition) != part.expected_offset:
+            raise StaleOffsetsError(
+                f"partition {part.partition}: PostgreSQL holds offset "
+                f"{stored.get(part.partition)}, this consumer expected {part.expected_offset}"
+            )
+
+
+def _inserted_counts(conn: psycopg.Connection[Any]) -> tuple[dict[int, int], dict[str, int]]:
+    by_partition: Counter[int] = Counter()
+    by_type: Counter[str] = Counter()
+    for partition, event_type, count in conn.execute(load_sql("consumer/facts_by_partition")):
+        by_partition[int(partition)] += int(count)
+        by_type[str(event_type)] += int(count)
+    return dict(by_partition), dict(by_type)
+
+
+def _store_offsets(
+    conn: psycopg.Connection[Any],
+    topic: str,
+    slices: Sequence[PartitionSlice],
+    stored_by_partition: Mapping[int, int],
+) -> None:
+    known = [s for s in slices if s.expected_offset is not None]
+    new = [s for s in slices if s.expected_offset is None]
+    if known:
+        params = _offset_params(topic, known, stored_by_partition)
+        params["expected_offsets"] = [s.expected_offset for s in known]
+        _expect_rows(conn.execute(load_sql("consumer/advance_offsets"), params), known)
+    if new:
+        params = _offset_params(topic, new, stored_by_partition)
+        params["first_offsets"] = [s.first_offset for s in new]
+        _expect_rows(conn.execute(load_sql("consumer/insert_offsets"), params), new)
+
+
+def _offset_params(
+    topic: str, slices: Sequence[PartitionSlice], stored_by_partition: Mapping[int, int]
+) -> dict[str, Any]:
+    facts = [stored_by_partition.get(s.partition, 0) for s in slices]
+    return {
+        "topic": topic,
+        "partitions": [s.partition for s in slices],
+        "next_offsets": [s.next_offset for s in slices],
+        "facts_stored": facts,
+        "duplicates": [s.valid - stored for s, stored in zip(slices, facts, strict=True)],
+        "dead_lettered": [s.dead_lettered for s in slices],
+    }
+
+
+def _expect_rows(cursor: psycopg.Cursor[Any], slices: Sequence[PartitionSlice]) -> None:
+    if cursor.rowcount != len(slices):
+        raise StaleOffsetsError(
+            f"another consumer stored offsets for partitions {[s.partition for s in slices]} "
+            "while this batch was being written"
+        )

@@ -1,0 +1,5 @@
+select
+    version,
+    name,
+    checksum
+from schema_migrations;
