@@ -61,7 +61,7 @@ def services() -> Iterator[tuple[str, str]]:
 
 
 def _containers(stack: ExitStack) -> tuple[str, str]:
-    kafka = stack.enter_context(KafkaContainer("apache/kafka:4.1.1").with_kraft())
+    kafka = stack.enter_context(KafkaContainer("apache/kafka:4.3.1").with_kraft())
     postgres = stack.enter_context(PostgresContainer("postgres:15", driver=None))
     return kafka.get_bootstrap_server(), postgres.get_connection_url()
 
