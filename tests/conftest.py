@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from kafka.admin import KafkaAdminClient, NewTopic
-from testcontainers.kafka import KafkaContainer
-from testcontainers.postgres import PostgresContainer
+from testcontainers.community.kafka import KafkaContainer
+from testcontainers.community.postgres import PostgresContainer
 
 from consumer.settings import Settings
 from tests.databases import scratch_database
