@@ -1,0 +1,181 @@
+"""`python -m stack up|down|status|logs [service]|demo`: the command line of the local
+stack, and the one place its errors become a one-line message and exit code 1."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from consumer.errors import PulseError
+from consumer.settings import load_settings
+from stack import console, kafka, postgres, prometheus
+from stack.config import StackConfig, from_settings
+from stack.errors import StackError
+from stack.paths import Layout
+from stack.process import tail
+from stack.service import ServiceStatus, render_table
+
+SERVICES = (kafka.NAME, postgres.NAME, prometheus.NAME)
+LOG_LINES = 50
+
+
+def docker_mode_line() -> str:
+    """Say which mode runs the stack. Local processes always; a Docker engine only earns
+    a pointer to docker-compose.yml (the conftest uses it for testcontainers)."""
+    if shutil.which("docker") is None:
+        reason = "no Docker engine here: `docker` is not installed"
+    else:
+        try:
+            answered = (
+                subprocess.run(
+                    ["docker", "info"], capture_output=True, timeout=10, check=False
+                ).returncode
+                == 0
+            )
+        except subprocess.TimeoutExpired:
+            answered = False
+        if answered:
+            return (
+                "mode: local processes (a Docker engine answered; `docker compose up -d` "
+                "runs the same stack from images instead)"
+            )
+        reason = "no Docker engine answered `docker info`"
+    return f"mode: local processes ({reason})"
+
+
+def cmd_up(config: StackConfig, layout: Layout) -> int:
+    console.info(f"Pulse local stack: {docker_mode_line()}; state in {layout.root}")
+    started = time.monotonic()
+    kafka.up(host=config.kafka_host, port=config.kafka_port, layout=layout)
+    postgres.up(db=config.database, layout=layout)
+    prometheus.up(layout=layout, metrics_host=config.metrics_host, metrics_port=config.metrics_port)
+    if shutil.which("grafana-server") is None and shutil.which("grafana") is None:
+        console.say(
+            "grafana",
+            "not installed here (no grafana-server on PATH): with Docker, "
+            "`docker compose up -d grafana` serves the dashboards in grafana/",
+        )
+    console.info(
+        f"stack is up in {time.monotonic() - started:.1f} s: Kafka "
+        f"{config.kafka_bootstrap}, PostgreSQL {config.database.address}, Prometheus "
+        f"{prometheus.URL}. Stop it with `make down`."
+    )
+    return 0
+
+
+def cmd_down(_config: StackConfig, layout: Layout) -> int:
+    # Reverse start order: Prometheus only reads, Kafka before PostgreSQL so a consumer
+    # still running sees its source go before its sink.
+    prometheus.down(layout=layout)
+    kafka.down(layout=layout)
+    postgres.down(layout=layout)
+    return 0
+
+
+def collect_status(config: StackConfig, layout: Layout) -> list[ServiceStatus]:
+    return [
+        kafka.status(host=config.kafka_host, port=config.kafka_port, layout=layout),
+        postgres.status(db=config.database, layout=layout),
+        prometheus.status(layout=layout),
+    ]
+
+
+def cmd_status(config: StackConfig, layout: Layout) -> int:
+    console.info(docker_mode_line())
+    rows = collect_status(config, layout)
+    console.info(render_table(rows))
+    return 0 if all(row.is_healthy for row in rows) else 1
+
+
+def log_files(service: str, layout: Layout) -> list[Path]:
+    files: dict[str, Callable[[Layout], list[Path]]] = {
+        kafka.NAME: kafka.log_files,
+        postgres.NAME: postgres.log_files,
+        prometheus.NAME: prometheus.log_files,
+    }
+    return files[service](layout)
+
+
+def cmd_logs(services: Sequence[str], layout: Layout) -> int:
+    for service in services:
+        for path in log_files(service, layout):
+            lines = tail(path, LOG_LINES)
+            shown = f"last {len(lines)} lines" if lines else "empty or missing"
+            console.info(f"==> {service}: {path} ({shown}) <==")
+            for line in lines:
+                console.info(line)
+    return 0
+
+
+def cmd_demo(args: Sequence[str]) -> int:
+    """Hand over to stack/demo.py (written separately) as `main(argv) -> int`."""
+    try:
+        demo = importlib.import_module("stack.demo")
+    except ModuleNotFoundError as exc:
+        if exc.name != "stack.demo":
+            raise
+        raise StackError(
+            "the demo is not available in this checkout (stack/demo.py is "
+            "missing): run the producer and consumer by hand."
+        ) from None
+    result = demo.main(list(args))
+    return int(result or 0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m stack",
+        description="Run Pulse's services (Kafka, PostgreSQL, Prometheus) as local processes.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("up", help="install what is missing, start every service, wait healthy")
+    commands.add_parser("down", help="stop the services this stack started")
+    commands.add_parser("status", help="one line per service; exit 1 unless all are healthy")
+    logs = commands.add_parser("logs", help=f"the last {LOG_LINES} lines of each service log")
+    logs.add_argument("service", nargs="?", choices=SERVICES, help="one service (default all)")
+    demo = commands.add_parser("demo", help="producer + consumer + live summary on the stack")
+    demo.add_argument("demo_args", nargs=argparse.REMAINDER, help="passed to the demo")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    layout = Layout.default()
+    try:
+        if args.command == "logs":
+            return cmd_logs([args.service] if args.service else SERVICES, layout)
+        if args.command == "demo":
+            return cmd_demo(args.demo_args)
+        config = from_settings(load_settings())
+        handler = {"up": cmd_up, "down": cmd_down, "status": cmd_status}[args.command]
+        return handler(config, layout)
+    except PulseError as exc:
+        report(str(exc), getattr(exc, "log_tail", []))
+    except subprocess.TimeoutExpired as exc:
+        report(
+            f"`{' '.join(map(str, exc.cmd))}` did not finish in {exc.timeout:.0f} s: "
+            "retry, and check the machine's load and network.",
+            [],
+        )
+    except OSError as exc:
+        report(f"{exc}: check the permissions and free space of {layout.root}.", [])
+    except KeyboardInterrupt:
+        console.error("interrupted: services already started stay up (`make down` stops them)")
+        return 130
+    return 1
+
+
+def report(message: str, log_tail: Sequence[str]) -> None:
+    console.error(f"error: {message}")
+    for line in log_tail:
+        console.error(f"    {line}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

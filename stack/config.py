@@ -1,0 +1,104 @@
+"""The stack's view of the Pulse settings: the addresses and credentials each local
+service must serve, derived once at the CLI so service modules take plain values."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from consumer.errors import ConfigError
+from consumer.settings import Settings
+from stack.kafka.config import parse_bootstrap
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """Who and where the local PostgreSQL must serve, from DATABASE_URL."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    dbname: str
+    url: str  # the full libpq URL, for the readiness probe
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    kafka_host: str
+    kafka_port: int
+    database: DatabaseTarget
+    metrics_host: str
+    metrics_port: int
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return f"{self.kafka_host}:{self.kafka_port}"
+
+
+def is_local(host: str) -> bool:
+    """True for the names and addresses of this machine's loopback interface."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_database_url(url: str) -> DatabaseTarget:
+    """Split DATABASE_URL with libpq's own parser (psycopg.conninfo), never by hand."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:
+        raise ConfigError(
+            f"DATABASE_URL is not a valid libpq URL ({exc}). Fix it, then retry."
+        ) from None
+    host = str(parts.get("host") or "")
+    missing = [key for key in ("user", "password", "dbname") if not parts.get(key)]
+    if not host or missing:
+        raise ConfigError(
+            "DATABASE_URL must name host, user, password and database for the local stack "
+            "(e.g. postgresql://pulse:pulse@127.0.0.1:5432/pulse). Fix it, then retry."
+        )
+    port_text = str(parts.get("port") or "5432")
+    if not port_text.isdigit():
+        raise ConfigError(f"DATABASE_URL port {port_text!r} is not a number. Fix it, then retry.")
+    return DatabaseTarget(
+        host=host,
+        port=int(port_text),
+        user=str(parts["user"]),
+        password=str(parts["password"]),
+        dbname=str(parts["dbname"]),
+        url=url,
+    )
+
+
+def from_settings(settings: Settings) -> StackConfig:
+    """Check that the settings point at this machine (the only place the stack can start
+    services) and extract what each service needs."""
+    try:
+        kafka_host, kafka_port = parse_bootstrap(settings.kafka_bootstrap_servers)
+    except ValueError as exc:
+        raise ConfigError(f"KAFKA_BOOTSTRAP_SERVERS: {exc}. Fix it, then retry.") from None
+    database = parse_database_url(settings.database_url.get_secret_value())
+    for name, host in (("KAFKA_BOOTSTRAP_SERVERS", kafka_host), ("DATABASE_URL", database.host)):
+        if not is_local(host):
+            raise ConfigError(
+                f"{name} points at {host}, but the local stack only runs services on this "
+                "machine: unset it (or use 127.0.0.1), or start that service yourself."
+            )
+    return StackConfig(
+        kafka_host=kafka_host,
+        kafka_port=kafka_port,
+        database=database,
+        metrics_host=settings.metrics_host,
+        metrics_port=settings.metrics_port,
+    )

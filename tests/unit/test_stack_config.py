@@ -1,0 +1,55 @@
+"""The stack's reading of the settings: local addresses only, DATABASE_URL parsed by libpq."""
+
+from __future__ import annotations
+
+import pytest
+
+from consumer.errors import ConfigError
+from consumer.settings import load_settings
+from stack.config import from_settings, is_local, parse_database_url
+
+
+def test_defaults_describe_the_local_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "METRICS_HOST", "METRICS_PORT"):
+        monkeypatch.delenv(name, raising=False)
+    config = from_settings(load_settings())
+    assert config.kafka_bootstrap == "127.0.0.1:9092"
+    assert config.database.address == "127.0.0.1:5432"
+    assert (config.database.user, config.database.dbname) == ("pulse", "pulse")
+    assert config.metrics_port == 9108
+
+
+def test_a_remote_broker_is_refused_with_the_setting_named() -> None:
+    settings = load_settings(kafka_bootstrap_servers="kafka.example.com:9092")
+    with pytest.raises(ConfigError, match=r"KAFKA_BOOTSTRAP_SERVERS points at kafka\.example\.com"):
+        from_settings(settings)
+
+
+def test_database_url_is_parsed_by_libpq() -> None:
+    db = parse_database_url("postgresql://alice:s3cr%40t@localhost:15432/analytics")
+    assert (db.user, db.password, db.dbname) == ("alice", "s3cr@t", "analytics")
+    assert db.address == "localhost:15432"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://pulse@127.0.0.1/pulse", "postgresql://127.0.0.1/pulse", "not a url at all"],
+)
+def test_incomplete_database_url_is_a_config_error(url: str) -> None:
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        parse_database_url(url)
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("::1", True),
+        ("localhost", True),
+        ("10.0.0.1", False),
+        ("db.internal", False),
+    ],
+)
+def test_is_local(host: str, local: bool) -> None:
+    assert is_local(host) is local
