@@ -1,4 +1,4 @@
-"""Command line of the consumer: `run`, `migrate`. Settings come from the environment
+"""Command line of the consumer: `run`, `migrate`, `reconcile`. Settings come from the environment
 and are overridden by flags; every user-caused error ends as one clear line."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
+import psycopg
 from kafka import KafkaConsumer
-from kafka.errors import KafkaError, NoBrokersAvailable
+from kafka.errors import KafkaError
 from prometheus_client import CollectorRegistry, start_http_server
 
 from consumer.database import Database
@@ -22,6 +23,7 @@ from consumer.logs import configure_logging
 from consumer.loop import ConsumerLoop, LoopOptions
 from consumer.metrics import ConsumerMetrics
 from consumer.migrations import migrate
+from consumer.reconcile import format_report, reconcile
 from consumer.settings import Settings, load_settings
 
 logger = logging.getLogger("consumer")
@@ -40,6 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--batch-max-records", dest="batch_max_records", type=int)
     run.add_argument("--batch-max-age-ms", dest="batch_max_age_ms", type=int)
     run.add_argument(
+        "--no-aggregates",
+        dest="aggregates_enabled",
+        action="store_const",
+        const=False,
+        help="store facts only (benchmarks); the aggregates go stale",
+    )
+    run.add_argument(
         "--exit-when-idle",
         dest="exit_when_idle_s",
         type=float,
@@ -47,6 +56,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 0 once caught up and idle this long (tests, benchmarks, backfills)",
     )
     _connection_flags(commands.add_parser("migrate", help="apply pending SQL migrations"))
+    check = commands.add_parser(
+        "reconcile",
+        help="recompute every aggregate from the facts; exit 1 if any differs",
+    )
+    _connection_flags(check)
+    check.add_argument(
+        "--examples",
+        dest="reconcile_examples",
+        type=int,
+        default=5,
+        metavar="N",
+        help="drifting rows shown per aggregate (default 5)",
+    )
     return parser
 
 
@@ -60,30 +82,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = vars(build_parser().parse_args(argv))
     command = args.pop("command")
     exit_when_idle_s = args.pop("exit_when_idle_s", None)
+    reconcile_examples = args.pop("reconcile_examples", 5)
     try:
         settings = load_settings(**args)
         configure_logging(settings.log_level)
         if command == "migrate":
             return _migrate(settings)
+        if command == "reconcile":
+            return _reconcile(settings, examples=reconcile_examples)
         return _run(settings, LoopOptions(exit_when_idle_s=exit_when_idle_s))
     except PulseError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except psycopg.Error as exc:
+        # e.g. the role lacks a privilege: say which statement failed, without a traceback.
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: PostgreSQL refused: {detail}", file=sys.stderr)
         return 1
 
 
 def _migrate(settings: Settings) -> int:
     database = Database(settings.database_url.get_secret_value())
     database.check()
-    applied = migrate(database.connection())
-    logger.info("migrations applied", extra={"applied": ",".join(applied) or "none"})
-    database.discard()
+    _apply_migrations(database)
     return 0
+
+
+def _apply_migrations(database: Database) -> None:
+    with database.connect() as conn:
+        applied = migrate(conn)
+    if applied:
+        logger.info("migrations applied", extra={"applied": ",".join(applied)})
+
+
+def _reconcile(settings: Settings, *, examples: int) -> int:
+    """Exit 0 only when every aggregate equals its recomputation from the facts."""
+    database = Database(settings.database_url.get_secret_value())
+    database.check()
+    try:
+        results = reconcile(database.connection(), examples=examples)
+    finally:
+        database.discard()
+    print(format_report(results))
+    return 0 if all(result.drift == 0 for result in results) else 1
 
 
 def _run(settings: Settings, options: LoopOptions) -> int:
     database = Database(settings.database_url.get_secret_value())
     database.check()
-    migrate(database.connection())
+    _apply_migrations(database)
     registry = CollectorRegistry()
     metrics = ConsumerMetrics(registry)
     _serve_metrics(settings, registry)
@@ -136,18 +183,18 @@ def _connect_kafka(settings: Settings) -> tuple[KafkaConsumer, DeadLetterPublish
             enable_auto_commit=False,
             auto_offset_reset=settings.kafka_auto_offset_reset,
             max_poll_records=settings.batch_max_records,
+            session_timeout_ms=settings.kafka_session_timeout_ms,
+            heartbeat_interval_ms=max(settings.kafka_session_timeout_ms // 4, 500),
             fetch_max_bytes=52_428_800,
         )
         dead_letters = DeadLetterPublisher(
             **common, topic=settings.kafka_dlq_topic, group_id=settings.kafka_group_id
         )
-    except NoBrokersAvailable:
-        raise ServiceUnavailableError(
-            f"no Kafka broker answers at {settings.kafka_bootstrap_servers}. Is it running "
-            "(`make up`), and is KAFKA_BOOTSTRAP_SERVERS right?"
-        ) from None
     except KafkaError as exc:
-        raise ServiceUnavailableError(f"cannot connect to Kafka: {exc}") from None
+        raise ServiceUnavailableError(
+            f"no Kafka broker answers at {settings.kafka_bootstrap_servers} ({exc}). Is it "
+            "running (`make up`), and is KAFKA_BOOTSTRAP_SERVERS right?"
+        ) from None
     return kafka, dead_letters
 
 

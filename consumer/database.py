@@ -22,17 +22,22 @@ class Database:
         self._conn: psycopg.Connection[Any] | None = None
 
     def connection(self) -> psycopg.Connection[Any]:
+        """The batch connection, with its staging tables (needs the migrated schema)."""
         if self._conn is None or self._conn.closed:
-            conn = psycopg.connect(
-                self._url,
-                autocommit=True,
-                connect_timeout=self._connect_timeout_s,
-                application_name="pulse-consumer",
-            )
+            conn = self.connect()
             prepare_connection(conn)
             self._conn = conn
             logger.debug("connected to PostgreSQL")
         return self._conn
+
+    def connect(self) -> psycopg.Connection[Any]:
+        """A new plain connection in autocommit mode; transactions are explicit."""
+        return psycopg.connect(
+            self._url,
+            autocommit=True,
+            connect_timeout=self._connect_timeout_s,
+            application_name="pulse-consumer",
+        )
 
     def load_offsets(self, topic: str, partitions: Sequence[int]) -> dict[int, int]:
         return load_offsets(self.connection(), topic, partitions)
@@ -45,7 +50,7 @@ class Database:
     def check(self) -> None:
         """Connect once now, turning failure into one clear message."""
         try:
-            self.connection()
+            self.connect().close()
         except psycopg.OperationalError as exc:
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             raise ServiceUnavailableError(

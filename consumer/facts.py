@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from consumer.contract import Event
@@ -66,7 +68,7 @@ _OPTIONAL_ATTRIBUTES: tuple[tuple[str, str], ...] = (
 
 def fact_row(event: Event, topic: str, partition: int, offset: int) -> tuple[Any, ...]:
     """One COPY row, in FACT_COLUMNS order."""
-    optional = [getattr(event, attribute, None) for _, attribute in _OPTIONAL_ATTRIBUTES]
+    optional = _optional_values(type(event))(event)
     return (
         event.event_id,
         event.event_type,
@@ -81,3 +83,17 @@ def fact_row(event: Event, topic: str, partition: int, offset: int) -> tuple[Any
         partition,
         offset,
     )
+
+
+@cache
+def _optional_values(model: type[Any]) -> Callable[[Any], list[Any]]:
+    """Per model class, a getter of the optional columns: asking a pydantic model for an
+    attribute it lacks goes through a slow __getattr__, so absent ones are known upfront."""
+    present = [attribute in model.model_fields for _, attribute in _OPTIONAL_ATTRIBUTES]
+    names = [attribute for _, attribute in _OPTIONAL_ATTRIBUTES]
+
+    def values(event: Any) -> list[Any]:
+        fields = event.__dict__
+        return [fields[n] if has else None for n, has in zip(names, present, strict=True)]
+
+    return values

@@ -44,4 +44,4 @@ def configure_logging(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # kafka-python logs connection churn at INFO/WARNING; it is noise next to our lines.
-    logging.getLogger("kafka").setLevel(logging.ERROR if level != "DEBUG" else logging.INFO)
+    logging.getLogger("kafka").setLevel(logging.CRITICAL if level != "DEBUG" else logging.INFO)

@@ -70,6 +70,7 @@ class ConsumerLoop:
         self._expected: dict[int, int | None] = {}  # next offset PostgreSQL holds
         self._stop_requested_at: float | None = None
         self._last_activity = time.monotonic()
+        self._has_joined = False  # idle time only counts once the group assigned us
         self._progress = ProgressLog()
 
     # -- lifecycle -------------------------------------------------------------
@@ -130,7 +131,13 @@ class ConsumerLoop:
             self._dlq.publish(validated.letters)
             validated.dead_letters_published = True
         started = time.perf_counter()
-        result = write_batch(self._db.connection(), self._topic, validated.rows, validated.slices)
+        result = write_batch(
+            self._db.connection(),
+            self._topic,
+            validated.rows,
+            validated.slices,
+            with_aggregates=self._settings.aggregates_enabled,
+        )
         self._metrics.db_transaction_duration.observe(time.perf_counter() - started)
         return result
 
@@ -226,6 +233,7 @@ class ConsumerLoop:
         self._metrics.rebalances.labels("assigned").inc()
         self._metrics.assigned_partitions.set(len(mine))
         self._last_activity = time.monotonic()
+        self._has_joined = True
         logger.info(
             "partitions assigned",
             extra={"partitions": ",".join(str(tp.partition) for tp in mine) or "-"},
@@ -289,7 +297,7 @@ class ConsumerLoop:
 
     def _idle_long_enough(self) -> bool:
         limit = self._options.exit_when_idle_s
-        if limit is None or len(self._batch) or self._idle_s() < limit:
+        if limit is None or not self._has_joined or len(self._batch) or self._idle_s() < limit:
             return False
         return self._lag_total() == 0
 

@@ -32,6 +32,13 @@ class Settings(BaseSettings):
         description="Where a partition starts when PostgreSQL holds no offset for it "
         "(earliest or latest)",
     )
+    kafka_session_timeout_ms: int = Field(
+        10_000,
+        ge=1_000,
+        le=300_000,
+        description="How long the group waits for a silent (crashed) consumer before "
+        "handing its partitions to the others",
+    )
     database_url: SecretStr = Field(
         SecretStr("postgresql://pulse:pulse@127.0.0.1:5432/pulse"),
         description="PostgreSQL connection URL (libpq syntax)",
@@ -43,6 +50,11 @@ class Settings(BaseSettings):
     )
     batch_max_age_ms: int = Field(
         500, ge=1, le=60_000, description="Longest a batch waits to fill before it is written"
+    )
+    aggregates_enabled: bool = Field(
+        True,
+        description="Maintain the aggregates with the facts; false only for benchmarks "
+        "(the aggregates then go stale)",
     )
     max_event_bytes: int = Field(
         65_536, ge=256, le=10_485_760, description="Largest accepted event payload in bytes"

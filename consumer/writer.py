@@ -64,6 +64,8 @@ def write_batch(
     topic: str,
     rows: Sequence[tuple[Any, ...]],
     slices: Sequence[PartitionSlice],
+    *,
+    with_aggregates: bool = True,
 ) -> WriteResult:
     """One transaction; raises StaleOffsetsError (rolled back) if offsets moved under us."""
     ordered = sorted(slices, key=lambda s: s.partition)
@@ -74,7 +76,8 @@ def write_batch(
                 for row in rows:
                     copy.write_row(row)
             conn.execute(load_sql("consumer/insert_facts"))
-            apply_aggregates(conn)
+            if with_aggregates:
+                apply_aggregates(conn)
         stored_by_partition, stored_by_type = _inserted_counts(conn) if rows else ({}, {})
         _store_offsets(conn, topic, ordered, stored_by_partition)
     facts = sum(stored_by_partition.values())

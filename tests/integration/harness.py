@@ -187,8 +187,12 @@ def offsets(database_url: str) -> list[tuple[Any, ...]]:
 
 
 def fact_count(database_url: str) -> int:
-    with psycopg.connect(database_url) as conn:
-        row = conn.execute("select count(*) from events").fetchone()
+    """Facts stored so far; 0 while the consumer has not created the schema yet."""
+    try:
+        with psycopg.connect(database_url) as conn:
+            row = conn.execute("select count(*) from events").fetchone()
+    except psycopg.errors.UndefinedTable:
+        return 0
     return int(row[0]) if row else 0
 
 

@@ -213,7 +213,8 @@ def test_metrics_are_served_and_move(
         body = urllib.request.urlopen(url, timeout=5).read().decode()
     finally:
         consumer.terminate()
-        assert consumer.wait(30) == 0, consumer.log()[-3000:]
+        exit_code = consumer.wait(30)
+    assert exit_code == 0, consumer.log()[-3000:]
     assert 'pulse_records_total{outcome="stored"} 450.0' in body
     assert 'pulse_records_total{outcome="dead_lettered"} 50.0' in body
     assert "pulse_batch_duration_seconds_count" in body
