@@ -1,7 +1,8 @@
-"""The consumer loop: poll a bounded batch, validate it, dead-letter the rejects, write
-the rest in one PostgreSQL transaction with the offsets, then tell Kafka.
+"""The consumer loop: poll a bounded batch, validate it, and hand it to the writer
+thread, which dead-letters the rejects and writes the rest in one PostgreSQL transaction
+with the offsets; then tell Kafka.
 
-The order inside `_flush` is what makes delivery exactly-once in effect:
+The order that makes delivery exactly-once in effect:
 1. publish dead letters and wait for acks=all: a record is never skipped unrecorded;
 2. commit facts, aggregates and next offsets in ONE database transaction: the database
    is the only source of truth for where each partition resumes;
@@ -14,8 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import queue
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,16 +30,14 @@ from consumer.batch import Batch, ValidatedBatch
 from consumer.contract import TimeWindow
 from consumer.database import Database
 from consumer.deadletter import DeadLetterPublisher
+from consumer.errors import PulseError
 from consumer.metrics import ConsumerMetrics
 from consumer.progress import ProgressLog
 from consumer.settings import Settings
-from consumer.writer import StaleOffsetsError, WriteResult, write_batch
+from consumer.writer import WriteResult
+from consumer.writer_thread import Done, Job, Outcome, RetryPolicy, WriterThread
 
 logger = logging.getLogger(__name__)
-
-# How long a stopping consumer keeps retrying its last batch before giving up on it
-# (uncommitted work is safe: it is replayed from PostgreSQL's offsets on restart).
-_SHUTDOWN_GRACE_S = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +60,29 @@ class ConsumerLoop:
         self._metrics = metrics
         self._db = database
         self._kafka = kafka
-        self._dlq = dead_letters
         self._options = options
         self._topic = settings.kafka_topic
         self._batch = Batch(
             settings.kafka_topic, settings.batch_max_records, settings.batch_max_age_ms / 1000
         )
-        self._expected: dict[int, int | None] = {}  # next offset PostgreSQL holds
+        self._retry = RetryPolicy(
+            settings.retry_backoff_initial_ms / 1000, settings.retry_backoff_max_ms / 1000
+        )
+        self._writer = WriterThread(
+            topic=settings.kafka_topic,
+            database=database,
+            dead_letters=dead_letters,
+            metrics=metrics,
+            retry=self._retry,
+            with_aggregates=settings.aggregates_enabled,
+            stop_requested_at=lambda: self._stop_requested_at,
+        )
+        # The next offset PostgreSQL will hold per assigned partition once every batch
+        # handed to the writer has committed (None: nothing stored yet).
+        self._expected: dict[int, int | None] = {}
+        self._generation = 0
+        self._needs_reseek = False
+        self._in_writer = 0
         self._stop_requested_at: float | None = None
         self._last_activity = time.monotonic()
         self._has_joined = False  # idle time only counts once the group assigned us
@@ -81,19 +96,27 @@ class ConsumerLoop:
             self._stop_requested_at = time.monotonic()
 
     def run(self) -> None:
+        self._writer.start()
         self._kafka.subscribe([self._topic], listener=_Rebalance(self))
-        while self._stop_requested_at is None:
-            self._poll_once()
-            if self._batch.is_due():
-                self._flush()
-            self._progress.maybe_log(self._lag_total())
-            if self._idle_long_enough():
-                logger.info("caught up and idle; exiting", extra={"idle_s": self._idle_s()})
-                break
-        if len(self._batch):
-            self._flush()
+        try:
+            while self._stop_requested_at is None:
+                self._poll_once()
+                if self._batch.is_due():
+                    self._submit()
+                self._collect_done()
+                if self._needs_reseek:
+                    self._reseek_assigned()
+                self._progress.maybe_log(self._lag_total())
+                if self._idle_long_enough():
+                    logger.info("caught up and idle; exiting", extra={"idle_s": self._idle_s()})
+                    break
+            if len(self._batch):
+                self._submit()
+            self._drain_writer()
+        finally:
+            self._writer.close()
 
-    # -- polling ---------------------------------------------------------------
+    # -- polling and handing over ------------------------------------------------
 
     def _poll_once(self) -> None:
         timeout_ms = 200 if not len(self._batch) else self._ms_until_due()
@@ -102,93 +125,50 @@ class ConsumerLoop:
             self._metrics.records_consumed.labels(tp.topic, str(tp.partition)).inc(len(records))
             self._batch.add(records)
             self._last_activity = time.monotonic()
-        self._metrics.in_flight.set(len(self._batch))
+        self._metrics.in_flight.set(len(self._batch) + self._in_writer)
 
     def _ms_until_due(self) -> int:
         return max(int((self._batch.max_age_s - self._batch.age_s()) * 1000), 0)
 
-    # -- writing ---------------------------------------------------------------
-
-    def _flush(self) -> None:
-        started = time.perf_counter()
+    def _submit(self) -> None:
         validated = self._batch.validate(
             window=self._window(),
             max_bytes=self._settings.max_event_bytes,
             expected=self._expected,
         )
-        result = self._with_retries(lambda: self._write(validated))
         self._batch.clear()
-        self._metrics.in_flight.set(0)
-        if result is None:
-            return
         for part in validated.slices:
             self._expected[part.partition] = part.next_offset
-        self._commit_to_kafka(validated)
-        self._observe(validated, result, time.perf_counter() - started)
+        self._in_writer += len(validated.rows) + len(validated.letters)
+        self._writer.submit(Job(validated, self._generation))
 
-    def _write(self, validated: ValidatedBatch) -> WriteResult:
-        if validated.letters and not validated.dead_letters_published:
-            self._dlq.publish(validated.letters)
-            validated.dead_letters_published = True
-        started = time.perf_counter()
-        result = write_batch(
-            self._db.connection(),
-            self._topic,
-            validated.rows,
-            validated.slices,
-            with_aggregates=self._settings.aggregates_enabled,
-        )
-        self._metrics.db_transaction_duration.observe(time.perf_counter() - started)
-        return result
+    def _drain_writer(self) -> None:
+        self._writer.wait_idle()
+        self._collect_done()
 
-    def _with_retries(self, attempt: Callable[[], WriteResult]) -> WriteResult | None:
-        """Retry until the batch is written; None when it was dropped (stale or stopping)."""
-        backoff = Backoff(
-            self._settings.retry_backoff_initial_ms / 1000,
-            self._settings.retry_backoff_max_ms / 1000,
-        )
+    def _collect_done(self) -> None:
         while True:
             try:
-                result = attempt()
-            except StaleOffsetsError as exc:
-                logger.warning("offsets moved under this consumer; re-seeking: %s", exc)
-                self._metrics.errors.labels("stale_offsets").inc()
-                self._reseek_assigned()
-                return None
-            except psycopg.Error as exc:
-                kind = "database"
-                self._note_failure(kind, exc)
-            except Exception as exc:
-                # A Kafka error while publishing dead letters (broker restarting).
-                kind = "dead_letter_publish"
-                self._note_failure(kind, exc)
-            else:
-                self._metrics.waiting.labels("postgresql").set(0)
-                self._metrics.waiting.labels("kafka").set(0)
-                return result
-            if self._stopping_too_long():
-                logger.error(
-                    "stopping with an unwritten batch; it will be replayed on restart",
-                    extra={"records": len(self._batch)},
-                )
-                return None
-            delay = backoff.next_delay()
-            self._metrics.retries.labels(kind).inc()
-            time.sleep(delay)
+                done = self._writer.done.get_nowait()
+            except queue.Empty:
+                return
+            self._finish(done)
 
-    def _note_failure(self, kind: str, exc: BaseException) -> None:
-        service = "postgresql" if kind == "database" else "kafka"
-        self._metrics.errors.labels(kind).inc()
-        self._metrics.waiting.labels(service).set(1)
-        logger.warning("%s unavailable, retrying: %s", service, str(exc).strip().splitlines()[0])
-        if kind == "database":
-            self._db.discard()
-
-    def _stopping_too_long(self) -> bool:
-        return (
-            self._stop_requested_at is not None
-            and time.monotonic() - self._stop_requested_at > _SHUTDOWN_GRACE_S
-        )
+    def _finish(self, done: Done) -> None:
+        batch = done.job.batch
+        self._in_writer -= len(batch.rows) + len(batch.letters)
+        if done.error is not None:
+            raise PulseError(f"the writer thread failed: {done.error!r}") from done.error
+        if done.outcome is Outcome.STALE and done.job.generation == self._generation:
+            # Batches queued behind this one expected its offsets: skip them, and re-seek
+            # from the main loop (not from inside a rebalance callback).
+            self._generation += 1
+            self._writer.invalidate_before(self._generation)
+            self._needs_reseek = True
+        if done.outcome is not Outcome.COMMITTED or done.result is None:
+            return
+        self._commit_to_kafka(batch)
+        self._observe(batch, done.result, done.seconds)
 
     def _commit_to_kafka(self, validated: ValidatedBatch) -> None:
         offsets = {
@@ -219,7 +199,7 @@ class ConsumerLoop:
     # -- offsets and rebalances ------------------------------------------------
 
     def on_assigned(self, partitions: list[TopicPartition]) -> None:
-        self._batch.clear()
+        self._settle_writer()
         mine = [tp for tp in partitions if tp.topic == self._topic]
         stored = self._load_offsets([tp.partition for tp in mine])
         self._expected = {tp.partition: stored.get(tp.partition) for tp in mine}
@@ -230,6 +210,7 @@ class ConsumerLoop:
                 self._kafka.seek_to_beginning(tp)
             else:
                 self._kafka.seek_to_end(tp)
+        self._needs_reseek = False
         self._metrics.rebalances.labels("assigned").inc()
         self._metrics.assigned_partitions.set(len(mine))
         self._last_activity = time.monotonic()
@@ -240,10 +221,10 @@ class ConsumerLoop:
         )
 
     def on_revoked(self, partitions: list[TopicPartition]) -> None:
-        # Dropping is always safe: nothing of the batch is committed, and whoever owns the
-        # partitions next resumes from PostgreSQL's offsets.
-        self._batch.clear()
-        self._metrics.in_flight.set(0)
+        # Batches already handed to the writer are finished (their offset check keeps them
+        # safe); the one still accumulating is dropped: nothing of it is committed, and
+        # whoever owns the partitions next resumes from PostgreSQL's offsets.
+        self._settle_writer()
         for tp in partitions:
             self._expected.pop(tp.partition, None)
             with contextlib.suppress(KeyError):
@@ -251,19 +232,27 @@ class ConsumerLoop:
         self._metrics.rebalances.labels("revoked").inc()
         logger.info("partitions revoked", extra={"count": len(partitions)})
 
+    def _settle_writer(self) -> None:
+        """Finish what the writer holds, drop the open batch, forget older generations."""
+        self._batch.clear()
+        self._drain_writer()
+        self._generation += 1
+        self._writer.invalidate_before(self._generation)
+        self._metrics.in_flight.set(0)
+
     def _load_offsets(self, partitions: list[int]) -> dict[int, int]:
-        backoff = Backoff(
-            self._settings.retry_backoff_initial_ms / 1000,
-            self._settings.retry_backoff_max_ms / 1000,
-        )
+        backoff = Backoff(self._retry.initial_s, self._retry.max_s)
         while True:
             try:
                 offsets = self._db.load_offsets(self._topic, partitions)
                 self._metrics.waiting.labels("postgresql").set(0)
                 return offsets
             except psycopg.Error as exc:
-                self._note_failure("database", exc)
+                self._db.discard()
+                self._metrics.errors.labels("database").inc()
                 self._metrics.retries.labels("database").inc()
+                self._metrics.waiting.labels("postgresql").set(1)
+                logger.warning("postgresql unavailable, retrying: %s", _first_line(exc))
                 time.sleep(backoff.next_delay())
 
     def _reseek_assigned(self) -> None:
@@ -297,9 +286,9 @@ class ConsumerLoop:
 
     def _idle_long_enough(self) -> bool:
         limit = self._options.exit_when_idle_s
-        if limit is None or not self._has_joined or len(self._batch) or self._idle_s() < limit:
+        if limit is None or not self._has_joined or len(self._batch) or self._in_writer:
             return False
-        return self._lag_total() == 0
+        return self._idle_s() >= limit and self._lag_total() == 0
 
     def _window(self) -> TimeWindow:
         return TimeWindow(
@@ -307,6 +296,11 @@ class ConsumerLoop:
             late_horizon=timedelta(days=self._settings.late_horizon_days),
             clock_skew=timedelta(seconds=self._settings.clock_skew_seconds),
         )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else repr(exc)
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]

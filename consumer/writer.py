@@ -13,10 +13,10 @@ import psycopg
 
 from consumer.aggregates import apply_aggregates
 from consumer.errors import PulseError
-from consumer.facts import FACT_COLUMNS
+from consumer.facts import FACT_COLUMNS, FACT_TYPES
 from consumer.sqlfiles import load_sql
 
-_COPY_INCOMING = f"copy incoming_events ({', '.join(FACT_COLUMNS)}) from stdin"
+_COPY_INCOMING = f"copy incoming_events ({', '.join(FACT_COLUMNS)}) from stdin (format binary)"
 
 
 class StaleOffsetsError(PulseError, RuntimeError):
@@ -73,6 +73,7 @@ def write_batch(
         _check_expected_offsets(conn, topic, ordered)
         if rows:
             with conn.cursor().copy(_COPY_INCOMING) as copy:
+                copy.set_types(FACT_TYPES)
                 for row in rows:
                     copy.write_row(row)
             conn.execute(load_sql("consumer/insert_facts"))

@@ -207,15 +207,23 @@ def test_metrics_are_served_and_move(
         log_dir=tmp_path,
         exit_when_idle_s=None,
     )
+    url = f"http://127.0.0.1:{consumer.metrics_port}/metrics"
+    scraped: list[str] = []
+
+    def stored_all() -> bool:
+        try:
+            scraped.append(urllib.request.urlopen(url, timeout=5).read().decode())
+        except OSError:  # not listening yet
+            return False
+        return 'pulse_records_total{outcome="stored"} 450.0' in scraped[-1]
+
     try:
-        harness.wait_for(lambda: harness.fact_count(database_url) >= 450, 60, "450 facts")
-        url = f"http://127.0.0.1:{consumer.metrics_port}/metrics"
-        body = urllib.request.urlopen(url, timeout=5).read().decode()
+        harness.wait_for(stored_all, 60, "the metrics to count 450 stored events")
+        body = scraped[-1]
     finally:
         consumer.terminate()
         exit_code = consumer.wait(30)
     assert exit_code == 0, consumer.log()[-3000:]
-    assert 'pulse_records_total{outcome="stored"} 450.0' in body
     assert 'pulse_records_total{outcome="dead_lettered"} 50.0' in body
     assert "pulse_batch_duration_seconds_count" in body
     assert 'pulse_consumer_lag_records{partition="0"' in body

@@ -1,0 +1,164 @@
+"""The writing half of the consumer: a thread that publishes a batch's dead letters and
+commits its database transaction, while the Kafka thread polls and validates the next
+batch. At most one batch waits while one is written, which bounds memory and slows the
+poller down when the database is slow (backpressure)."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+import psycopg
+
+from consumer.backoff import Backoff
+from consumer.batch import ValidatedBatch
+from consumer.database import Database
+from consumer.deadletter import DeadLetterPublisher
+from consumer.metrics import ConsumerMetrics
+from consumer.writer import StaleOffsetsError, WriteResult, write_batch
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(Enum):
+    COMMITTED = "committed"
+    STALE = "stale"  # another consumer moved the offsets: re-seek
+    ABANDONED = "abandoned"  # stopping while a dependency was down: replayed on restart
+    SKIPPED = "skipped"  # queued before a re-seek; its records will be read again
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    batch: ValidatedBatch
+    generation: int
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    job: Job
+    outcome: Outcome
+    result: WriteResult | None = None
+    seconds: float = 0.0
+    error: BaseException | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    initial_s: float
+    max_s: float
+    # How long a stopping consumer keeps retrying its last batch before giving up on it.
+    shutdown_grace_s: float = 15.0
+
+
+class WriterThread:
+    def __init__(
+        self,
+        *,
+        topic: str,
+        database: Database,
+        dead_letters: DeadLetterPublisher,
+        metrics: ConsumerMetrics,
+        retry: RetryPolicy,
+        with_aggregates: bool,
+        stop_requested_at: Callable[[], float | None],
+    ) -> None:
+        self._topic = topic
+        self._db = database
+        self._dlq = dead_letters
+        self._metrics = metrics
+        self._retry = retry
+        self._with_aggregates = with_aggregates
+        self._stop_requested_at = stop_requested_at
+        self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)
+        self.done: queue.Queue[Done] = queue.Queue()
+        self._valid_generation = 0
+        self._thread = threading.Thread(target=self._work, name="pulse-writer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(self, job: Job) -> None:
+        """Blocks while one batch is queued behind the one being written."""
+        self._jobs.put(job)
+
+    def invalidate_before(self, generation: int) -> None:
+        """Jobs of older generations are skipped: their partitions were re-seeked."""
+        self._valid_generation = generation
+
+    def wait_idle(self) -> None:
+        self._jobs.join()
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout=self._retry.shutdown_grace_s + 30)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                self.done.put(self._handle(job))
+            except BaseException as exc:  # a bug: hand it to the Kafka thread to raise
+                self.done.put(Done(job, Outcome.ABANDONED, error=exc))
+            finally:
+                self._jobs.task_done()
+        self._jobs.task_done()
+
+    def _handle(self, job: Job) -> Done:
+        if job.generation < self._valid_generation:
+            return Done(job, Outcome.SKIPPED)
+        started = time.perf_counter()
+        backoff = Backoff(self._retry.initial_s, self._retry.max_s)
+        while True:
+            try:
+                result = self._write(job.batch)
+            except StaleOffsetsError as exc:
+                logger.warning("offsets moved under this consumer; re-seeking: %s", exc)
+                self._metrics.errors.labels("stale_offsets").inc()
+                return Done(job, Outcome.STALE)
+            except psycopg.Error as exc:
+                self._note_failure("postgresql", "database", exc)
+                self._db.discard()
+            except Exception as exc:  # Kafka errors while publishing dead letters
+                self._note_failure("kafka", "dead_letter_publish", exc)
+            else:
+                self._metrics.waiting.labels("postgresql").set(0)
+                self._metrics.waiting.labels("kafka").set(0)
+                return Done(job, Outcome.COMMITTED, result, time.perf_counter() - started)
+            if self._stopping_too_long():
+                logger.error("stopping with an unwritten batch; it is replayed on restart")
+                return Done(job, Outcome.ABANDONED)
+            time.sleep(backoff.next_delay())
+
+    def _write(self, batch: ValidatedBatch) -> WriteResult:
+        # Dead letters first, acknowledged (acks=all), before the transaction that moves
+        # the offsets past them: a crash in between re-sends them, never skips them.
+        if batch.letters and not batch.dead_letters_published:
+            self._dlq.publish(batch.letters)
+            batch.dead_letters_published = True
+        started = time.perf_counter()
+        result = write_batch(
+            self._db.connection(),
+            self._topic,
+            batch.rows,
+            batch.slices,
+            with_aggregates=self._with_aggregates,
+        )
+        self._metrics.db_transaction_duration.observe(time.perf_counter() - started)
+        return result
+
+    def _note_failure(self, service: str, kind: str, exc: BaseException) -> None:
+        self._metrics.errors.labels(kind).inc()
+        self._metrics.retries.labels(kind).inc()
+        self._metrics.waiting.labels(service).set(1)
+        text = str(exc).strip()
+        logger.warning(
+            "%s unavailable, retrying: %s", service, text.splitlines()[0] if text else repr(exc)
+        )
+
+    def _stopping_too_long(self) -> bool:
+        stop_at = self._stop_requested_at()
+        return stop_at is not None and time.monotonic() - stop_at > self._retry.shutdown_grace_s
