@@ -140,18 +140,28 @@ def build_parser() -> argparse.ArgumentParser:
     logs = commands.add_parser("logs", help=f"the last {LOG_LINES} lines of each service log")
     logs.add_argument("service", nargs="?", choices=SERVICES, help="one service (default all)")
     demo = commands.add_parser("demo", help="producer + consumer + live summary on the stack")
-    demo.add_argument("demo_args", nargs=argparse.REMAINDER, help="passed to the demo")
+    demo.add_argument("--seconds", help="stop after this long (default DEMO_SECONDS)")
+    demo.add_argument("--rate", help="producer events per second")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "demo":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     layout = Layout.default()
     try:
         if args.command == "logs":
             return cmd_logs([args.service] if args.service else SERVICES, layout)
         if args.command == "demo":
-            return cmd_demo(args.demo_args)
+            forwarded = [
+                item
+                for flag, value in (("--seconds", args.seconds), ("--rate", args.rate))
+                if value is not None
+                for item in (flag, value)
+            ]
+            return cmd_demo(forwarded + extra)
         config = from_settings(load_settings())
         handler = {"up": cmd_up, "down": cmd_down, "status": cmd_status}[args.command]
         return handler(config, layout)
