@@ -174,7 +174,11 @@ def _serve_metrics(settings: Settings, registry: CollectorRegistry) -> None:
 
 
 def _connect_kafka(settings: Settings) -> tuple[KafkaConsumer, DeadLetterPublisher]:
-    common: dict[str, Any] = {"bootstrap_servers": settings.kafka_bootstrap_servers}
+    # Fail fast at start-up with a clear message; once running, outages are retried.
+    common: dict[str, Any] = {
+        "bootstrap_servers": settings.kafka_bootstrap_servers,
+        "bootstrap_timeout_ms": 10_000,
+    }
     try:
         kafka = KafkaConsumer(
             **common,

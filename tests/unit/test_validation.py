@@ -66,7 +66,11 @@ def test_valid_purchase_keeps_exact_amounts_and_drops_unknown_fields() -> None:
         (_purchase(quantity=0), RejectReason.INVALID_VALUE, "quantity"),
         (_purchase(unit_price="1.999"), RejectReason.INVALID_VALUE, "unit_price"),
         (_purchase(user_id="x" * 65), RejectReason.INVALID_VALUE, "user_id"),
-        (_purchase(user_id="robert'); drop table events;--"), RejectReason.INVALID_VALUE, "user_id"),
+        (
+            _purchase(user_id="robert'); drop table events;--"),
+            RejectReason.INVALID_VALUE,
+            "user_id",
+        ),
         (_purchase(device="fridge"), RejectReason.INVALID_VALUE, "device"),
         (
             _purchase(location={"country": "DE", "city": "Ber\x00lin"}),
@@ -83,7 +87,11 @@ def test_valid_purchase_keeps_exact_amounts_and_drops_unknown_fields() -> None:
             RejectReason.TIMESTAMP_IN_FUTURE,
             "occurred_at",
         ),
-        (_purchase(occurred_at="0000-01-01T00:00:00+00:00"), RejectReason.WRONG_TYPE, "occurred_at"),
+        (
+            _purchase(occurred_at="0000-01-01T00:00:00+00:00"),
+            RejectReason.WRONG_TYPE,
+            "occurred_at",
+        ),
     ],
 )
 def test_bad_records_are_rejected_with_their_reason(
