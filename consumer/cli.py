@@ -18,12 +18,13 @@ from prometheus_client import CollectorRegistry, start_http_server
 
 from consumer.database import Database
 from consumer.deadletter import DeadLetterPublisher
+from consumer.dlq.cli import add_dlq_parser, run_dlq
 from consumer.errors import PulseError, ServiceUnavailableError
 from consumer.logs import configure_logging
 from consumer.loop import ConsumerLoop, LoopOptions
 from consumer.metrics import ConsumerMetrics
 from consumer.migrations import migrate
-from consumer.reconcile import format_report, reconcile
+from consumer.reconcile import format_report, reconcile_database
 from consumer.settings import Settings, load_settings
 
 logger = logging.getLogger("consumer")
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="drifting rows shown per aggregate (default 5)",
     )
+    add_dlq_parser(commands)
     return parser
 
 
@@ -81,6 +83,8 @@ def _connection_flags(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = vars(build_parser().parse_args(argv))
     command = args.pop("command")
+    if command == "dlq":
+        return run_dlq(argparse.Namespace(**args))
     exit_when_idle_s = args.pop("exit_when_idle_s", None)
     reconcile_examples = args.pop("reconcile_examples", 5)
     try:
@@ -117,12 +121,7 @@ def _apply_migrations(database: Database) -> None:
 
 def _reconcile(settings: Settings, *, examples: int) -> int:
     """Exit 0 only when every aggregate equals its recomputation from the facts."""
-    database = Database(settings.database_url.get_secret_value())
-    database.check()
-    try:
-        results = reconcile(database.connection(), examples=examples)
-    finally:
-        database.discard()
+    results = reconcile_database(settings.database_url.get_secret_value(), examples=examples)
     print(format_report(results))
     return 0 if all(result.drift == 0 for result in results) else 1
 

@@ -1,0 +1,60 @@
+-- Per author per category per UTC day: posts published (page_create) and engagement
+-- received, attributed by each event's own author and category.
+with
+
+content_events as (
+    select * from inserted_events
+    where author_id is not null
+),
+
+levels as (
+    select * from event_types
+),
+
+per_author_day as (
+    select
+        content_events.author_id,
+        content_events.category,
+        (content_events.occurred_at at time zone 'UTC')::date as activity_date,
+        count(*) filter (where content_events.event_type = 'page_create') as posts_published,
+        count(*) filter (where content_events.event_type = 'page_view') as views,
+        count(*) filter (where content_events.event_type = 'like') as likes,
+        count(*) filter (where content_events.event_type = 'comment') as comments,
+        count(*) filter (where content_events.event_type = 'share') as shares,
+        count(*) filter (where levels.is_content_engagement) as engagements
+    from content_events
+    inner join levels on content_events.event_type = levels.event_type
+    where content_events.event_type = 'page_create' or levels.is_content_engagement
+    group by 1, 2, 3
+)
+
+insert into author_category_daily_activity as stored (
+    author_id,
+    category,
+    activity_date,
+    posts_published,
+    views,
+    likes,
+    comments,
+    shares,
+    engagements
+)
+select
+    author_id,
+    category,
+    activity_date,
+    posts_published,
+    views,
+    likes,
+    comments,
+    shares,
+    engagements
+from per_author_day
+order by author_id, category, activity_date
+on conflict (author_id, category, activity_date) do update set
+    posts_published = stored.posts_published + excluded.posts_published,
+    views = stored.views + excluded.views,
+    likes = stored.likes + excluded.likes,
+    comments = stored.comments + excluded.comments,
+    shares = stored.shares + excluded.shares,
+    engagements = stored.engagements + excluded.engagements;

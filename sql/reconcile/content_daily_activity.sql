@@ -1,0 +1,66 @@
+-- Drift of `content_daily_activity`: the stored rows that a full recomputation from
+-- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
+with
+
+levels as (
+    select * from event_types
+),
+
+stored as (
+    select
+        content_id,
+        activity_date,
+        views,
+        clicks,
+        likes,
+        comments,
+        shares,
+        edits,
+        creates,
+        engagements
+    from content_daily_activity
+),
+
+recomputed as (
+    select
+        events.content_id,
+        (events.occurred_at at time zone 'UTC')::date as activity_date,
+        count(*) filter (where events.event_type = 'page_view') as views,
+        count(*) filter (where events.event_type = 'click') as clicks,
+        count(*) filter (where events.event_type = 'like') as likes,
+        count(*) filter (where events.event_type = 'comment') as comments,
+        count(*) filter (where events.event_type = 'share') as shares,
+        count(*) filter (where events.event_type = 'page_edit') as edits,
+        count(*) filter (where events.event_type = 'page_create') as creates,
+        count(*) filter (where levels.is_content_engagement) as engagements
+    from events
+    left join levels on events.event_type = levels.event_type
+    where events.content_id is not null
+    group by 1, 2
+),
+
+stored_only as (
+    select * from stored
+    except
+    select * from recomputed
+),
+
+recomputed_only as (
+    select * from recomputed
+    except
+    select * from stored
+),
+
+final as (
+    select
+        'stored only' as side,
+        stored_only.*
+    from stored_only
+    union all
+    select
+        'recomputed only' as side,
+        recomputed_only.*
+    from recomputed_only
+)
+
+select * from final;
