@@ -117,7 +117,7 @@ Money = Annotated[
     Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False),
 ]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-Quantity = Annotated[int, Field(ge=1, le=10_000)]
+Quantity = Annotated[int, Field(strict=True, ge=1, le=10_000)]
 
 
 class _Model(BaseModel):
@@ -203,7 +203,7 @@ class Share(_ContentEvent):
 class Search(_Envelope):
     event_type: Literal["search"]
     query: SearchQuery
-    results_count: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    results_count: Annotated[int, Field(strict=True, ge=0, le=1_000_000)] = 0
 
 
 class _CartEvent(_Envelope):
@@ -246,7 +246,7 @@ class SupportCall(_Envelope):
     call_id: Identifier
     agent_id: Identifier
     agent_name: Name
-    duration_seconds: Annotated[int, Field(ge=1, le=86_400)]
+    duration_seconds: Annotated[int, Field(strict=True, ge=1, le=86_400)]
     transcript: Transcript
 
 

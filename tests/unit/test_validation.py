@@ -122,3 +122,10 @@ def test_tombstone_is_rejected() -> None:
     outcome = decode_event(None, window=WINDOW, max_bytes=1024)
     assert isinstance(outcome, Rejection)
     assert outcome.reason is RejectReason.MALFORMED_JSON
+
+
+@pytest.mark.parametrize("value", [True, "2", 2.0])
+def test_whole_numbers_are_strict(value: object) -> None:
+    outcome = _decode(_purchase(quantity=value))
+    assert isinstance(outcome, Rejection)
+    assert (outcome.reason, outcome.field_path) == (RejectReason.WRONG_TYPE, "quantity")
