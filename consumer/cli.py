@@ -206,5 +206,10 @@ def _install_signal_handlers(loop: ConsumerLoop) -> None:
         logger.info("stop requested; finishing the current batch", extra={"signal": signum})
         loop.request_stop()
 
+    def override_breaker(_signum: int, _frame: FrameType | None) -> None:
+        logger.info("SIGUSR1: the operator lets the invalid records through")
+        loop.request_breaker_override()
+
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGUSR1, override_breaker)

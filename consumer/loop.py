@@ -27,6 +27,7 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from consumer.backoff import Backoff
 from consumer.batch import Batch, ValidatedBatch
+from consumer.breaker import DeadLetterBreaker
 from consumer.contract import TimeWindow
 from consumer.database import Database
 from consumer.deadletter import DeadLetterPublisher
@@ -82,6 +83,11 @@ class ConsumerLoop:
         self._expected: dict[int, int | None] = {}
         self._generation = 0
         self._needs_reseek = False
+        self._breaker = DeadLetterBreaker(
+            settings.breaker_max_dead_letter_share, settings.breaker_window_records
+        )
+        self._breaker_open = False
+        self._breaker_override_requested = False
         self._in_writer = 0
         self._stop_requested_at: float | None = None
         self._last_activity = time.monotonic()
@@ -106,6 +112,7 @@ class ConsumerLoop:
                 self._collect_done()
                 if self._needs_reseek:
                     self._reseek_assigned()
+                self._maybe_close_breaker()
                 self._progress.maybe_log(self._lag_total())
                 if self._idle_long_enough():
                     logger.info("caught up and idle; exiting", extra={"idle_s": self._idle_s()})
@@ -137,10 +144,54 @@ class ConsumerLoop:
             expected=self._expected,
         )
         self._batch.clear()
+        records, invalid = len(validated.rows) + len(validated.letters), len(validated.letters)
+        if self._breaker.trips_on(records, invalid):
+            self._open_breaker(validated, records, invalid)
+            return
+        self._breaker.record(records, invalid)
         for part in validated.slices:
             self._expected[part.partition] = part.next_offset
         self._in_writer += len(validated.rows) + len(validated.letters)
         self._writer.submit(Job(validated, self._generation))
+
+    # -- the dead-letter circuit breaker -----------------------------------------
+
+    def request_breaker_override(self) -> None:
+        """Safe from a signal handler (SIGUSR1): dead-letter what tripped the breaker."""
+        self._breaker_override_requested = True
+
+    def _open_breaker(self, validated: ValidatedBatch, records: int, invalid: int) -> None:
+        # Nothing of this batch is written: rewind to its first records and stop fetching.
+        for part in validated.slices:
+            self._kafka.seek(TopicPartition(self._topic, part.partition), part.first_offset)
+        self._kafka.pause(*self._kafka.assignment())
+        self._breaker_open = True
+        self._metrics.breaker_open.set(1)
+        self._metrics.breaker_trips.inc()
+        logger.error(
+            "circuit breaker open: too many invalid records, consumption paused. Fix the "
+            "producer, or send SIGUSR1 to dead-letter them, or raise "
+            "BREAKER_MAX_DEAD_LETTER_SHARE and restart",
+            extra={
+                "invalid": invalid,
+                "records": records,
+                "limit": self._settings.breaker_max_dead_letter_share,
+            },
+        )
+
+    def _maybe_close_breaker(self) -> None:
+        if not (self._breaker_open and self._breaker_override_requested):
+            return
+        self._breaker_override_requested = False
+        self._breaker.override()
+        self._kafka.resume(*self._kafka.assignment())
+        self._breaker_open = False
+        self._metrics.breaker_open.set(0)
+        logger.warning(
+            "circuit breaker closed by the operator: invalid records are dead-lettered "
+            "until a window of records is healthy again",
+            extra={"window_records": self._settings.breaker_window_records},
+        )
 
     def _drain_writer(self) -> None:
         self._writer.wait_idle()
@@ -211,6 +262,8 @@ class ConsumerLoop:
             else:
                 self._kafka.seek_to_end(tp)
         self._needs_reseek = False
+        if self._breaker_open:
+            self._kafka.pause(*mine)
         self._metrics.rebalances.labels("assigned").inc()
         self._metrics.assigned_partitions.set(len(mine))
         self._last_activity = time.monotonic()

@@ -103,6 +103,16 @@ class ConsumerMetrics:
             "Partitions currently assigned to this consumer",
             registry=registry,
         )
+        self.breaker_open = Gauge(
+            "pulse_circuit_breaker_open",
+            "1 while consumption is paused because too many records were invalid",
+            registry=registry,
+        )
+        self.breaker_trips = Counter(
+            "pulse_circuit_breaker_trips_total",
+            "Times the dead-letter circuit breaker paused consumption",
+            registry=registry,
+        )
         self.waiting = Gauge(
             "pulse_waiting_for_dependency",
             "1 while the consumer waits for an unavailable service, by service",

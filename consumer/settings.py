@@ -56,6 +56,16 @@ class Settings(BaseSettings):
         description="Maintain the aggregates with the facts; false only for benchmarks "
         "(the aggregates then go stale)",
     )
+    breaker_max_dead_letter_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Pause when more than this share of recent records is invalid "
+        "(1 disables the circuit breaker)",
+    )
+    breaker_window_records: int = Field(
+        1000, ge=1, description="How many recent records the circuit breaker judges"
+    )
     max_event_bytes: int = Field(
         65_536, ge=256, le=10_485_760, description="Largest accepted event payload in bytes"
     )
