@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from consumer.contract import TimeWindow
+from consumer.calls.enrich import enrich
+from consumer.calls.rows import call_row
+from consumer.contract import SupportCall, TimeWindow
 from consumer.deadletter import DeadLetter
 from consumer.facts import fact_row
 from consumer.validation import Rejection, decode_event
@@ -25,6 +27,8 @@ class ValidatedBatch:
     letters: list[DeadLetter]
     slices: list[PartitionSlice]
     dead_letters_published: bool = False
+    # The enriched support calls among `rows` (`consumer.calls.rows`).
+    call_rows: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -64,6 +68,7 @@ class Batch:
         rows: list[tuple[Any, ...]] = []
         event_times: list[datetime] = []
         letters: list[DeadLetter] = []
+        call_rows: list[tuple[Any, ...]] = []
         slices: dict[int, PartitionSlice] = {}
         for record in self.records:
             part = slices.get(record.partition)
@@ -84,7 +89,13 @@ class Batch:
                 part.valid += 1
                 rows.append(fact_row(outcome, record.topic, record.partition, record.offset))
                 event_times.append(outcome.occurred_at)
-        return ValidatedBatch(rows, event_times, letters, list(slices.values()))
+                if isinstance(outcome, SupportCall):  # only calls pay for enrichment
+                    call_rows.append(
+                        call_row(outcome.event_id, record.partition, record.offset, enrich(outcome))
+                    )
+        return ValidatedBatch(
+            rows, event_times, letters, list(slices.values()), call_rows=call_rows
+        )
 
 
 def _dead_letter(record: Any, rejection: Rejection) -> DeadLetter:

@@ -328,7 +328,11 @@ class ConsumerLoop:
             end = self._kafka.highwater(tp)
             if end is None:
                 return None
-            done = stored if stored is not None else self._kafka.position(tp)
+            done = stored
+            if done is None:
+                # Nothing stored yet: with "earliest", every record of the partition is
+                # still to do (the consumer's fetch position may run ahead of the writes).
+                done = 0 if self._settings.kafka_auto_offset_reset == "earliest" else end
             total += max(end - done, 0)
         return total
 

@@ -12,11 +12,13 @@ from typing import Any
 import psycopg
 
 from consumer.aggregates import apply_aggregates
+from consumer.calls.rows import CALL_COLUMNS, CALL_TYPES, call_rows_from_facts
 from consumer.errors import PulseError
 from consumer.facts import FACT_COLUMNS, FACT_TYPES
 from consumer.sqlfiles import load_sql
 
 _COPY_INCOMING = f"copy incoming_events ({', '.join(FACT_COLUMNS)}) from stdin (format binary)"
+_COPY_CALLS = f"copy incoming_calls ({', '.join(CALL_COLUMNS)}) from stdin (format binary)"
 
 
 class StaleOffsetsError(PulseError, RuntimeError):
@@ -47,6 +49,7 @@ def prepare_connection(conn: psycopg.Connection[Any]) -> None:
     """Create the per-connection staging tables; call once after connecting."""
     with conn.transaction():
         conn.execute(load_sql("consumer/create_incoming"))
+        conn.execute(load_sql("consumer/create_incoming_calls"))
 
 
 def load_offsets(
@@ -65,25 +68,43 @@ def write_batch(
     rows: Sequence[tuple[Any, ...]],
     slices: Sequence[PartitionSlice],
     *,
+    call_rows: Sequence[tuple[Any, ...]] | None = None,
     with_aggregates: bool = True,
 ) -> WriteResult:
-    """One transaction; raises StaleOffsetsError (rolled back) if offsets moved under us."""
+    """One transaction; raises StaleOffsetsError (rolled back) if offsets moved under us.
+
+    `call_rows` are the enriched support calls among `rows` (`Batch.validate` makes them);
+    None derives them here, so no writer can store a call without its enrichment."""
     ordered = sorted(slices, key=lambda s: s.partition)
+    if call_rows is None:
+        call_rows = call_rows_from_facts(rows) if with_aggregates else ()
     with conn.transaction():
         _check_expected_offsets(conn, topic, ordered)
         if rows:
-            with conn.cursor().copy(_COPY_INCOMING) as copy:
-                copy.set_types(FACT_TYPES)
-                for row in rows:
-                    copy.write_row(row)
+            _copy(conn, _COPY_INCOMING, FACT_TYPES, rows)
             conn.execute(load_sql("consumer/insert_facts"))
             if with_aggregates:
+                _copy(conn, _COPY_CALLS, CALL_TYPES, call_rows)
                 apply_aggregates(conn)
         stored_by_partition, stored_by_type = _inserted_counts(conn) if rows else ({}, {})
         _store_offsets(conn, topic, ordered, stored_by_partition)
     facts = sum(stored_by_partition.values())
     valid = sum(s.valid for s in ordered)
     return WriteResult(facts, valid - facts, stored_by_type)
+
+
+def _copy(
+    conn: psycopg.Connection[Any],
+    statement: str,
+    types: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    if not rows:
+        return
+    with conn.cursor().copy(statement) as copy:
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
 
 
 def _check_expected_offsets(

@@ -145,6 +145,7 @@ class WriterThread:
             self._topic,
             batch.rows,
             batch.slices,
+            call_rows=batch.call_rows,
             with_aggregates=self._with_aggregates,
         )
         self._metrics.db_transaction_duration.observe(time.perf_counter() - started)

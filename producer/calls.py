@@ -55,6 +55,8 @@ AGENT_DISTRACTORS = (
     "Your current plan is {amount} per month.",
     "There was a delivery fee of {amount} on that order.",
     "Your last invoice was {amount}, paid on the 12th.",
+    "I've refunded {amount} to your card, it takes three to five days.",
+    "On the annual plan you would save {amount} a year.",
 )
 # Pleasantries from the agent carry sentiment words but are not the customer's sentiment.
 AGENT_PLEASANTRIES = ("I'm happy to help with that.", "I'd be glad to sort this out.")
@@ -68,16 +70,22 @@ ACCEPTS = {
         "Yes, I'll book that appointment.",
         "Please book it for {day}.",
         "That works, schedule the visit.",
+        "Perfect, let's schedule it for {day}.",
+        "Okay, go ahead and reserve that slot.",
     ),
     "purchase": (
         "Let's proceed with the purchase.",
         "Go ahead and place the order.",
         "I'll take it.",
+        "Sounds reasonable, I'll buy it.",
+        "Alright, I've decided to order one.",
     ),
     "signup": (
         "Sign me up for that.",
         "Yes, enroll me in the {plan} plan.",
         "Okay, I'll sign up today.",
+        "Count me in.",
+        "Alright, register me for the {plan} plan.",
     ),
 }
 # Refusals, some of which contain the words of a conversion under a negation.
@@ -88,23 +96,31 @@ DECLINES = (
     "I don't want to sign up right now.",
     "Please don't book anything yet.",
     "I'm not ready to proceed with the purchase.",
+    "I won't be buying anything today.",
+    "Maybe next month, I'm not signing up now.",
+    "Can I book it online later?",
 )
 UPSELL_OFFERS = (
     "Would you like to add {upsell} for {amount}?",
     "I can include {upsell} for an extra {amount}.",
     "For {amount} more I can add {upsell}.",
     "We also offer {upsell} at {amount}. Should I add it?",
+    "Many customers add {upsell} as well, it's {amount}. Want it?",
 )
 UPSELL_ACCEPTS = (
     "Yes, add it.",
     "Sure, include that too.",
     "Okay, let's add {upsell}.",
     "Yes please, go ahead with that.",
+    "Alright, throw it in.",
+    "Go ahead and add it.",
 )
 UPSELL_DECLINES = (
     "No thanks, I'll pass on that.",
     "Not interested in the add-on.",
     "I'll skip {upsell}.",
+    "Nah, not this time.",
+    "I don't need {upsell}.",
 )
 CLOSINGS = {
     Sentiment.POSITIVE: (
@@ -114,6 +130,8 @@ CLOSINGS = {
         "I would recommend you to my friends.",
         "No complaints at all, this was quick.",
         "You solved it, great job.",
+        "This was a great help, thanks so much.",
+        "Couldn't have asked for better service.",
     ),
     Sentiment.NEGATIVE: (
         "I'm not happy with this at all.",
@@ -123,6 +141,8 @@ CLOSINGS = {
         "I want to file a complaint.",
         "I'm not satisfied with the service.",
         "That was a terrible experience.",
+        "I'm not impressed, to be honest.",
+        "This has been a waste of my time.",
     ),
     Sentiment.NEUTRAL: (
         "Okay, got it.",
@@ -130,6 +150,8 @@ CLOSINGS = {
         "Understood, I'll wait for the email.",
         "Okay, I'll check again tomorrow.",
         "Noted, goodbye.",
+        "Fine, I'll wait for the technician.",
+        "Right, I'll look out for the confirmation.",
     ),
 }
 AGENT_CLOSINGS = (

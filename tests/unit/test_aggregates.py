@@ -23,7 +23,7 @@ _READS = re.compile(r"\b(?:from|join)\s+(\w+)", re.IGNORECASE)
 def _aggregate_tables() -> set[str]:
     """The tables the aggregate migrations create (other features number theirs too)."""
     tables: set[str] = set()
-    for name in ("011_aggregate_tables.sql", "012_user_history.sql"):
+    for name in ("011_aggregate_tables.sql", "012_user_history.sql", "040_support_calls.sql"):
         tables.update(_CREATE_TABLE.findall((MIGRATIONS_DIR / name).read_text(encoding="utf-8")))
     return tables
 
@@ -51,6 +51,9 @@ def test_batch_statements_read_only_the_new_facts(name: str) -> None:
     text = re.sub(r"extract\(\w+ from|distinct from", "", _statement(name))
     reads = set(_READS.findall(text))
     sources = {"inserted_events", "event_types", "user_history"}
+    # The enriched calls: staged for this batch (`incoming_calls`) and, once stored, read
+    # back joined to `inserted_events` by the call aggregates.
+    sources |= {"incoming_calls", "support_calls"}
     if name.endswith("user_history"):
         sources.add("events")
     ctes = set(re.findall(r"^(\w+) as \(", text, re.MULTILINE))

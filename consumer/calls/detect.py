@@ -1,0 +1,140 @@
+"""The three detectors over a call's speaker turns: conversion (a customer commitment that
+is not negated, hedged or merely asked about), upsell (an agent's add-on offer with a
+price that the customer's next turn accepts) and the customer's sentiment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from consumer.calls import patterns
+from consumer.calls.text import Speaker, Turn, amounts, clauses, sentences, words
+
+_REQUESTS = ("can you", "could you", "would you", "will you")
+
+
+@dataclass(frozen=True, slots=True)
+class Upsell:
+    amount: Decimal
+    product: str | None
+
+
+def customer_turns(all_turns: list[Turn]) -> list[Turn]:
+    """The customer's turns; all turns when no speaker is known (an unlabelled text)."""
+    labelled = [t for t in all_turns if t.speaker is Speaker.CUSTOMER]
+    if labelled or any(t.speaker is Speaker.AGENT for t in all_turns):
+        return labelled
+    return all_turns
+
+
+def conversion_kind(all_turns: list[Turn]) -> str | None:
+    """The kind of the first commitment the customer makes ("booking", "purchase",
+    "signup"), or None."""
+    for turn in customer_turns(all_turns):
+        for sentence in sentences(turn.text):
+            is_question = sentence.endswith("?")
+            for clause in clauses(sentence):
+                if is_question and not clause.startswith(_REQUESTS):
+                    continue
+                kind = _commitment(clause)
+                if kind is not None:
+                    return kind
+    return None
+
+
+def _commitment(clause: str) -> str | None:
+    if patterns.HEDGES.search(clause):
+        return None
+    for kind, pattern in patterns.COMMITMENTS.items():
+        match = pattern.search(clause)
+        if match is None:
+            continue
+        before = words(clause[: match.start("verb")])[-patterns.COMMIT_WINDOW_WORDS :]
+        if not patterns.NEGATIONS.intersection(before):
+            return kind
+    return None
+
+
+def upsell(all_turns: list[Turn]) -> Upsell | None:
+    """The accepted add-on: the last priced offer before a customer turn that accepts it.
+    Several accepted offers add up; the product named is the first one's."""
+    accepted: list[Upsell] = []
+    offer: Upsell | None = None
+    for turn in all_turns:
+        if turn.speaker is Speaker.AGENT:
+            offer = _priced_offer(turn.text) or offer
+        elif turn.speaker is Speaker.CUSTOMER and offer is not None:
+            if _accepts(turn.text):
+                accepted.append(offer)
+            offer = None
+    if not accepted:
+        return None
+    return Upsell(sum((u.amount for u in accepted), Decimal("0.00")), accepted[0].product)
+
+
+def _priced_offer(text: str) -> Upsell | None:
+    for sentence in sentences(text):
+        if not patterns.ADDON_OFFER.search(sentence):
+            continue
+        prices = amounts(sentence)
+        if prices:
+            return Upsell(prices[0], _product(sentence))
+    return None
+
+
+def _product(sentence: str) -> str | None:
+    for match in patterns.ADDON_PRODUCT.finditer(sentence):
+        name = match.group("product").strip()
+        if name and name not in patterns.PRONOUNS and not amounts(name):
+            return patterns.ARTICLES.sub("", name)
+    return None
+
+
+def _accepts(text: str) -> bool:
+    """The first sentence of the answer that accepts or declines decides."""
+    for sentence in sentences(text):
+        if "why not" in sentence:
+            return True
+        plain = patterns.ANSWER_IDIOMS.sub(" ", sentence).strip(" ,")
+        if patterns.DECLINE_ANSWER.search(plain):
+            return False
+        if patterns.ACCEPT_ANSWER.search(plain):
+            return True
+    return False
+
+
+def sentiment_score(all_turns: list[Turn]) -> int:
+    """Positive minus negative words of the customer (a negation just before a word flips
+    it: "not happy" counts negative, "no complaints" positive); the last turn that carries
+    any sentiment weighs FINAL_TURN_WEIGHT times."""
+    scores = [_turn_score(t.text) for t in customer_turns(all_turns)]
+    carrying = [i for i, s in enumerate(scores) if s]
+    if carrying:
+        scores[carrying[-1]] *= patterns.FINAL_TURN_WEIGHT
+    return sum(scores)
+
+
+def _turn_score(text: str) -> int:
+    text = patterns.SENTIMENT_IDIOMS.sub(" ", text)
+    score = len(patterns.PRAISING_NEGATIONS.findall(text))
+    text = patterns.PRAISING_NEGATIONS.sub(" ", text)
+    for sentence in sentences(text):
+        parts = clauses(sentence)
+        for index, clause in enumerate(parts):
+            tokens = words(clause)
+            is_opening = index < len(parts) - 1 and len(tokens) == 1
+            if is_opening and tokens[0] in patterns.ACKNOWLEDGEMENTS:
+                continue
+            score += _clause_score(tokens)
+    return score
+
+
+def _clause_score(tokens: list[str]) -> int:
+    score = 0
+    for i, token in enumerate(tokens):
+        polarity = (token in patterns.POSITIVE_WORDS) - (token in patterns.NEGATIVE_WORDS)
+        if not polarity:
+            continue
+        window = tokens[max(0, i - patterns.SENTIMENT_WINDOW_WORDS) : i]
+        score += -polarity if patterns.NEGATIONS.intersection(window) else polarity
+    return score
