@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed-stamp
 
-.PHONY: venv up down status logs demo test lint unit integration bench clean-stack
+.PHONY: venv up down status logs demo test lint unit integration bench bench-quick chaos
 
 $(VENV_STAMP): pyproject.toml
 	@command -v python3 >/dev/null || { echo "python3 is missing: install Python >= 3.11 and retry." >&2; exit 1; }
@@ -45,4 +45,11 @@ test: lint up
 	$(PY) -m pytest
 
 bench: up
-	$(PY) -m bench.run
+	$(PY) -m bench.consumer_bench
+	$(PY) -m bench.producer_bench
+
+bench-quick: up
+	$(PY) -m bench.consumer_bench --quick
+
+chaos: up
+	$(PY) -m tests.chaos

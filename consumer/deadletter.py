@@ -75,7 +75,11 @@ class DeadLetterPublisher:
         self._producer = KafkaProducer(
             bootstrap_servers=bootstrap_servers,
             acks="all",
-            linger_ms=5,
+            # publish() ends with flush(), which sends at once; a long linger and large
+            # batches only stop each send() from waking the I/O thread (measured: most
+            # of the dead-lettering time went to those wake-ups).
+            linger_ms=1000,
+            batch_size=1_048_576,
             client_id=f"{group_id}-dlq",
             **kafka_config,
         )

@@ -40,6 +40,10 @@ from consumer.writer_thread import Done, Job, Outcome, RetryPolicy, WriterThread
 
 logger = logging.getLogger(__name__)
 
+# Freshness is observed for this many events per batch at most (one observe() per event
+# cost a sixth of the consumer's CPU).
+_FRESHNESS_SAMPLE = 100
+
 
 @dataclass(frozen=True, slots=True)
 class LoopOptions:
@@ -242,7 +246,7 @@ class ConsumerLoop:
             m.events_stored.labels(event_type).inc(count)
         now = datetime.now(UTC)
         m.last_commit.set(now.timestamp())
-        for occurred_at in validated.event_times:
+        for occurred_at in _sample(validated.event_times, _FRESHNESS_SAMPLE):
             m.freshness.observe(max((now - occurred_at).total_seconds(), 0.0))
         self._progress.add(total, result.facts_stored, result.duplicates, len(validated.letters))
         self._update_lag()
@@ -353,6 +357,12 @@ class ConsumerLoop:
             late_horizon=timedelta(days=self._settings.late_horizon_days),
             clock_skew=timedelta(seconds=self._settings.clock_skew_seconds),
         )
+
+
+def _sample(items: list[datetime], at_most: int) -> list[datetime]:
+    """Evenly spaced items: percentiles stay unbiased at a fraction of the cost."""
+    step = max(len(items) // at_most, 1)
+    return items[::step]
 
 
 def _first_line(exc: BaseException) -> str:

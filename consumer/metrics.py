@@ -60,7 +60,7 @@ class ConsumerMetrics:
         )
         self.freshness = Histogram(
             "pulse_event_freshness_seconds",
-            "Commit time minus event time, per stored event",
+            "Commit time minus event time, for an even sample of each batch's events",
             buckets=_FRESHNESS_BUCKETS,
             registry=registry,
         )

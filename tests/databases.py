@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,19 @@ def scratch_database(admin_url: str, prefix: str = "pulse_test") -> Iterator[str
         params = conninfo_to_dict(admin_url) | {"dbname": name}
         yield make_conninfo("", **params)
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
-            )
+        _drop(admin_url, name)
+
+
+def _drop(admin_url: str, name: str, attempts: int = 10) -> None:
+    # FORCE ends the test's own sessions, but the pulse role may not end an autovacuum
+    # worker (InsufficientPrivilege): those finish quickly, so wait and try again.
+    statement = sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
+    for attempt in range(attempts):
+        try:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(statement)
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)

@@ -1,0 +1,26 @@
+"""The contenders of the consumer benchmark, each draining the same pre-loaded topic in
+its own process: raw consumption, the naive consumer, and Pulse (facts only, and with
+every aggregate). A new contender (a peer tool, another configuration) is one more class
+with `name` and `measure(workload, run)`."""
+
+from __future__ import annotations
+
+from bench.contenders.naive import NaiveConsumer
+from bench.contenders.pulse import PulseConsumer
+from bench.contenders.raw import RawConsumption
+from bench.measurement import Contender
+
+RAW = "raw"
+NAIVE = "naive"
+PULSE_FACTS = "pulse-facts"
+PULSE_AGGREGATES = "pulse-aggregates"
+
+
+def contenders_by_key() -> dict[str, Contender]:
+    """Every known contender by the key `--only` selects it with, in report order."""
+    return {
+        RAW: RawConsumption(),
+        NAIVE: NaiveConsumer(),
+        PULSE_FACTS: PulseConsumer(aggregates=False),
+        PULSE_AGGREGATES: PulseConsumer(aggregates=True),
+    }
