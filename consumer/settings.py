@@ -46,7 +46,11 @@ class Settings(BaseSettings):
     metrics_host: str = Field("127.0.0.1", description="Address the metrics endpoint binds to")
     metrics_port: int = Field(9108, ge=0, le=65535, description="Prometheus metrics port")
     batch_max_records: int = Field(
-        5000, ge=1, le=100_000, description="Most records written in one transaction"
+        20_000,
+        ge=1,
+        le=100_000,
+        description="Most records written in one transaction (two batches at most are "
+        "held in memory)",
     )
     batch_max_age_ms: int = Field(
         500, ge=1, le=60_000, description="Longest a batch waits to fill before it is written"

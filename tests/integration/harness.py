@@ -94,14 +94,14 @@ def _invalid(rng: random.Random, i: int) -> Record:
 
 
 def produce(bootstrap: str, topic: str, records: Iterable[Record]) -> int:
+    """Send every record and wait for each acknowledgement: a failed send raises."""
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20)
-    sent = 0
-    for record in records:
-        producer.send(topic, key=record.key, value=record.value)
-        sent += 1
+    futures = [producer.send(topic, key=record.key, value=record.value) for record in records]
     producer.flush(timeout=60)
+    for future in futures:
+        future.get(timeout=60)
     producer.close()
-    return sent
+    return len(futures)
 
 
 def free_port() -> int:
