@@ -92,6 +92,8 @@ class ConsumerLoop:
         )
         self._breaker_open = False
         self._breaker_override_requested = False
+        self._fatal: PulseError | None = None  # raised from the loop, not a callback
+        self._unchecked_offsets: tuple[list[TopicPartition], dict[int, int]] | None = None
         self._in_writer = 0
         self._stop_requested_at: float | None = None
         self._last_activity = time.monotonic()
@@ -99,6 +101,12 @@ class ConsumerLoop:
         self._progress = ProgressLog()
 
     # -- lifecycle -------------------------------------------------------------
+
+    def fail(self, exc: BaseException) -> None:
+        """Stop with this error (raised from the loop, where the CLI turns it into one line)."""
+        if self._fatal is None:
+            self._fatal = exc if isinstance(exc, PulseError) else PulseError(repr(exc))
+        self.request_stop()
 
     def request_stop(self) -> None:
         """Safe to call from a signal handler: the loop finishes its batch and returns."""
@@ -111,6 +119,11 @@ class ConsumerLoop:
         try:
             while self._stop_requested_at is None:
                 self._poll_once()
+                if self._unchecked_offsets is not None:
+                    self._check_offsets_fit_the_topic(*self._unchecked_offsets)
+                    self._unchecked_offsets = None
+                if self._fatal is not None:
+                    break
                 if self._batch.is_due():
                     self._submit()
                 self._collect_done()
@@ -121,6 +134,8 @@ class ConsumerLoop:
                 if self._idle_long_enough():
                     logger.info("caught up and idle; exiting", extra={"idle_s": self._idle_s()})
                     break
+            if self._fatal is not None:
+                raise self._fatal
             if len(self._batch):
                 self._submit()
             self._drain_writer()
@@ -257,6 +272,8 @@ class ConsumerLoop:
         self._settle_writer()
         mine = [tp for tp in partitions if tp.topic == self._topic]
         stored = self._load_offsets([tp.partition for tp in mine])
+        # Checked from the main loop: the client refuses network calls inside callbacks.
+        self._unchecked_offsets = (mine, stored)
         self._expected = {tp.partition: stored.get(tp.partition) for tp in mine}
         for tp in mine:
             if tp.partition in stored:
@@ -296,6 +313,28 @@ class ConsumerLoop:
         self._generation += 1
         self._writer.invalidate_before(self._generation)
         self._metrics.in_flight.set(0)
+
+    def _check_offsets_fit_the_topic(
+        self, partitions: list[TopicPartition], stored: dict[int, int]
+    ) -> None:
+        """Offsets beyond the end of a partition belong to another life of the topic (it
+        was deleted and created again, or the database served another cluster): going on
+        would mix two histories, so the consumer stops and says so."""
+        known = [tp for tp in partitions if tp.partition in stored]
+        if not known:
+            return
+        ends = self._kafka.end_offsets(known)
+        ahead = [tp for tp in known if stored[tp.partition] > ends[tp]]
+        if ahead:
+            tp = ahead[0]
+            self.fail(
+                PulseError(
+                    f"PostgreSQL holds offset {stored[tp.partition]} for {tp.topic} partition "
+                    f"{tp.partition}, but the partition ends at {ends[tp]}: the topic was "
+                    "recreated or this database belongs to another Kafka cluster. Point "
+                    "DATABASE_URL at a new database (or drop this one) and start again."
+                )
+            )
 
     def _load_offsets(self, partitions: list[int]) -> dict[int, int]:
         backoff = Backoff(self._retry.initial_s, self._retry.max_s)
@@ -374,8 +413,16 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, loop: ConsumerLoop) -> None:
         self._loop = loop
 
+    # The client turns an exception in a callback into a bare KafkaError out of poll();
+    # keep the real one and let the loop stop with it.
     def on_partitions_revoked(self, revoked: Any) -> None:
-        self._loop.on_revoked(list(revoked))
+        try:
+            self._loop.on_revoked(list(revoked))
+        except Exception as exc:
+            self._loop.fail(exc)
 
     def on_partitions_assigned(self, assigned: Any) -> None:
-        self._loop.on_assigned(list(assigned))
+        try:
+            self._loop.on_assigned(list(assigned))
+        except Exception as exc:
+            self._loop.fail(exc)

@@ -7,9 +7,13 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
+import psycopg
 import pytest
 
+from tests.integration import harness
 from tests.integration.harness import REPO
 
 pytestmark = pytest.mark.integration
@@ -71,3 +75,24 @@ def test_metrics_port_in_use_says_how_to_fix_it(kafka_bootstrap: str, database_u
             "--metrics-port", str(port),
         )  # fmt: skip
     _assert_one_clear_line(result, f"127.0.0.1:{port}", "--metrics-port")
+
+
+def test_offsets_beyond_a_recreated_topic_stop_the_consumer(
+    kafka_bootstrap: str, database_url: str, topic_factory: Callable[..., str], tmp_path: Path
+) -> None:
+    topic, dlq = topic_factory("events", 1), topic_factory("dlq", 1)
+    harness.produce(kafka_bootstrap, topic, harness.make_records(21, 10))
+    assert _consumer("migrate", "--database-url", database_url).returncode == 0
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "insert into partition_offsets (topic, kafka_partition, first_offset, next_offset)"
+            " values (%s, 0, 0, 5000)",
+            (topic,),
+        )
+    result = _consumer(
+        "run", "--bootstrap-servers", kafka_bootstrap, "--database-url", database_url,
+        "--topic", topic, "--dlq-topic", dlq, "--group", f"g-{tmp_path.name}",
+        "--metrics-port", "0", "--exit-when-idle", "3",
+    )  # fmt: skip
+    _assert_one_clear_line(result, "holds offset 5000", "partition ends at 10")
+    assert harness.fact_count(database_url) == 0
