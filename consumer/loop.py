@@ -27,22 +27,19 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from consumer.backoff import Backoff
 from consumer.batch import Batch, ValidatedBatch
-from consumer.breaker import DeadLetterBreaker
+from consumer.breaker_control import BreakerControl
 from consumer.contract import TimeWindow
 from consumer.database import Database
 from consumer.deadletter import DeadLetterPublisher
 from consumer.errors import PulseError
 from consumer.metrics import ConsumerMetrics
+from consumer.observe import observe_batch
 from consumer.progress import ProgressLog
 from consumer.settings import Settings
 from consumer.writer import WriteResult
 from consumer.writer_thread import Done, Job, Outcome, RetryPolicy, WriterThread
 
 logger = logging.getLogger(__name__)
-
-# Freshness is observed for this many events per batch at most (one observe() per event
-# cost a sixth of the consumer's CPU).
-_FRESHNESS_SAMPLE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +84,7 @@ class ConsumerLoop:
         self._expected: dict[int, int | None] = {}
         self._generation = 0
         self._needs_reseek = False
-        self._breaker = DeadLetterBreaker(
-            settings.breaker_max_dead_letter_share, settings.breaker_window_records
-        )
-        self._breaker_open = False
-        self._breaker_override_requested = False
+        self._breaker = BreakerControl(settings, kafka, metrics)
         self._fatal: PulseError | None = None  # raised from the loop, not a callback
         self._unchecked_offsets: tuple[list[TopicPartition], dict[int, int]] | None = None
         self._in_writer = 0
@@ -107,6 +100,10 @@ class ConsumerLoop:
         if self._fatal is None:
             self._fatal = exc if isinstance(exc, PulseError) else PulseError(repr(exc))
         self.request_stop()
+
+    def request_breaker_override(self) -> None:
+        """Safe from a signal handler (SIGUSR1): dead-letter what tripped the breaker."""
+        self._breaker.request_override()
 
     def request_stop(self) -> None:
         """Safe to call from a signal handler: the loop finishes its batch and returns."""
@@ -129,7 +126,7 @@ class ConsumerLoop:
                 self._collect_done()
                 if self._needs_reseek:
                     self._reseek_assigned()
-                self._maybe_close_breaker()
+                self._breaker.maybe_close()
                 self._progress.maybe_log(self._lag_total())
                 if self._idle_long_enough():
                     logger.info("caught up and idle; exiting", extra={"idle_s": self._idle_s()})
@@ -164,53 +161,12 @@ class ConsumerLoop:
         )
         self._batch.clear()
         records, invalid = len(validated.rows) + len(validated.letters), len(validated.letters)
-        if self._breaker.trips_on(records, invalid):
-            self._open_breaker(validated, records, invalid)
+        if self._breaker.trips_on(validated, records, invalid):
             return
-        self._breaker.record(records, invalid)
         for part in validated.slices:
             self._expected[part.partition] = part.next_offset
         self._in_writer += len(validated.rows) + len(validated.letters)
         self._writer.submit(Job(validated, self._generation))
-
-    # -- the dead-letter circuit breaker -----------------------------------------
-
-    def request_breaker_override(self) -> None:
-        """Safe from a signal handler (SIGUSR1): dead-letter what tripped the breaker."""
-        self._breaker_override_requested = True
-
-    def _open_breaker(self, validated: ValidatedBatch, records: int, invalid: int) -> None:
-        # Nothing of this batch is written: rewind to its first records and stop fetching.
-        for part in validated.slices:
-            self._kafka.seek(TopicPartition(self._topic, part.partition), part.first_offset)
-        self._kafka.pause(*self._kafka.assignment())
-        self._breaker_open = True
-        self._metrics.breaker_open.set(1)
-        self._metrics.breaker_trips.inc()
-        logger.error(
-            "circuit breaker open: too many invalid records, consumption paused. Fix the "
-            "producer, or send SIGUSR1 to dead-letter them, or raise "
-            "BREAKER_MAX_DEAD_LETTER_SHARE and restart",
-            extra={
-                "invalid": invalid,
-                "records": records,
-                "limit": self._settings.breaker_max_dead_letter_share,
-            },
-        )
-
-    def _maybe_close_breaker(self) -> None:
-        if not (self._breaker_open and self._breaker_override_requested):
-            return
-        self._breaker_override_requested = False
-        self._breaker.override()
-        self._kafka.resume(*self._kafka.assignment())
-        self._breaker_open = False
-        self._metrics.breaker_open.set(0)
-        logger.warning(
-            "circuit breaker closed by the operator: invalid records are dead-lettered "
-            "until a window of records is healthy again",
-            extra={"window_records": self._settings.breaker_window_records},
-        )
 
     def _drain_writer(self) -> None:
         self._writer.wait_idle()
@@ -248,21 +204,8 @@ class ConsumerLoop:
         self._kafka.commit_async(offsets)
 
     def _observe(self, validated: ValidatedBatch, result: WriteResult, seconds: float) -> None:
-        m = self._metrics
+        observe_batch(self._metrics, validated, result, seconds)
         total = len(validated.rows) + len(validated.letters)
-        m.batch_size.observe(total)
-        m.batch_duration.observe(seconds)
-        m.outcomes.labels("stored").inc(result.facts_stored)
-        m.outcomes.labels("duplicate").inc(result.duplicates)
-        m.outcomes.labels("dead_lettered").inc(len(validated.letters))
-        for letter in validated.letters:
-            m.dead_letters.labels(letter.rejection.reason.value).inc()
-        for event_type, count in result.stored_by_type.items():
-            m.events_stored.labels(event_type).inc(count)
-        now = datetime.now(UTC)
-        m.last_commit.set(now.timestamp())
-        for occurred_at in _sample(validated.event_times, _FRESHNESS_SAMPLE):
-            m.freshness.observe(max((now - occurred_at).total_seconds(), 0.0))
         self._progress.add(total, result.facts_stored, result.duplicates, len(validated.letters))
         self._update_lag()
 
@@ -283,8 +226,7 @@ class ConsumerLoop:
             else:
                 self._kafka.seek_to_end(tp)
         self._needs_reseek = False
-        if self._breaker_open:
-            self._kafka.pause(*mine)
+        self._breaker.keep_paused(mine)
         self._metrics.rebalances.labels("assigned").inc()
         self._metrics.assigned_partitions.set(len(mine))
         self._last_activity = time.monotonic()
@@ -396,12 +338,6 @@ class ConsumerLoop:
             late_horizon=timedelta(days=self._settings.late_horizon_days),
             clock_skew=timedelta(seconds=self._settings.clock_skew_seconds),
         )
-
-
-def _sample(items: list[datetime], at_most: int) -> list[datetime]:
-    """Evenly spaced items: percentiles stay unbiased at a fraction of the cost."""
-    step = max(len(items) // at_most, 1)
-    return items[::step]
 
 
 def _first_line(exc: BaseException) -> str:
