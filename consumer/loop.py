@@ -241,6 +241,8 @@ class ConsumerLoop:
         # safe); the one still accumulating is dropped: nothing of it is committed, and
         # whoever owns the partitions next resumes from PostgreSQL's offsets.
         self._settle_writer()
+        # Between a revocation and the next assignment the group is rebalancing: not idle.
+        self._has_joined = False
         for tp in partitions:
             self._expected.pop(tp.partition, None)
             with contextlib.suppress(KeyError):
