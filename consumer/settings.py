@@ -5,10 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from consumer.errors import ConfigError
+
+KNOWN_KAFKA_SECURITY = {
+    "kafka_security_protocol": ("PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"),
+    "kafka_sasl_mechanism": ("SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"),
+}
 
 
 class Settings(BaseSettings):
@@ -38,6 +51,26 @@ class Settings(BaseSettings):
         le=300_000,
         description="How long the group waits for a silent (crashed) consumer before "
         "handing its partitions to the others",
+    )
+    kafka_security_protocol: str = Field(
+        "PLAINTEXT",
+        description="How clients talk to Kafka: PLAINTEXT, SASL_PLAINTEXT, SASL_SSL or SSL",
+    )
+    kafka_sasl_mechanism: str = Field(
+        "SCRAM-SHA-256",
+        description="SASL mechanism for the SASL_* protocols: SCRAM-SHA-256, SCRAM-SHA-512 "
+        "or PLAIN",
+    )
+    kafka_sasl_username: str | None = Field(
+        None, description="SASL user name (required by the SASL_* protocols)"
+    )
+    kafka_sasl_password: SecretStr | None = Field(
+        None, description="SASL password (required by the SASL_* protocols; never logged)"
+    )
+    kafka_ssl_cafile: str | None = Field(
+        None,
+        description="PEM file of the CA that signed the broker's certificate (SSL and "
+        "SASL_SSL; unset: the system's CAs)",
     )
     database_url: SecretStr = Field(
         SecretStr("postgresql://pulse:pulse@127.0.0.1:5432/pulse"),
@@ -95,6 +128,29 @@ class Settings(BaseSettings):
             raise ValueError("must be 'earliest' or 'latest'")
         return value
 
+    @field_validator("kafka_security_protocol", "kafka_sasl_mechanism")
+    @classmethod
+    def _known_kafka_security(cls, value: str, info: ValidationInfo) -> str:
+        upper = value.upper()
+        known = KNOWN_KAFKA_SECURITY[info.field_name or ""]
+        if upper not in known:
+            raise ValueError(f"must be one of {', '.join(known)}")
+        return upper
+
+    @model_validator(mode="after")
+    def _sasl_needs_credentials(self) -> Settings:
+        # Checked together because each field alone is valid; the combination is not.
+        if self.kafka_security_protocol.startswith("SASL_") and not (
+            self.kafka_sasl_username and self.kafka_sasl_password
+        ):
+            raise PydanticCustomError(
+                "sasl_credentials",
+                "KAFKA_SECURITY_PROTOCOL={protocol} needs KAFKA_SASL_USERNAME and "
+                "KAFKA_SASL_PASSWORD: set both, or use PLAINTEXT or SSL",
+                {"protocol": self.kafka_security_protocol},
+            )
+        return self
+
     @field_validator("log_level")
     @classmethod
     def _known_log_level(cls, value: str) -> str:
@@ -115,6 +171,8 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(part) for part in err['loc']).upper()}: {err['msg']}"
+            if err["loc"]
+            else err["msg"]  # a rule across settings names them itself
             for err in exc.errors()
         )
         raise ConfigError(

@@ -8,6 +8,7 @@ import re
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
@@ -52,14 +53,17 @@ def _markers(layout: Layout) -> list[str]:
     return [MAIN_CLASS, str(layout.kafka_properties)]
 
 
-def metadata_ok(bootstrap: str, *, timeout_ms: int = 3000) -> bool:
-    """True when the broker answers a metadata request (topic list): it accepts clients."""
+def metadata_ok(bootstrap: str, *, timeout_ms: int = 3000, **security: Any) -> bool:
+    """True when the broker answers a metadata request (topic list): it accepts clients.
+
+    `security` holds kafka-python's security options when the listener requires them."""
     try:
         admin = KafkaAdminClient(
             bootstrap_servers=bootstrap,
             client_id="pulse-stack-probe",
             request_timeout_ms=timeout_ms,
             bootstrap_timeout_ms=timeout_ms,
+            **security,
         )
     except (KafkaError, OSError):
         return False
