@@ -117,7 +117,14 @@ class ConsumerProcess:
     log_path: Path
 
     def wait(self, timeout: float) -> int:
-        return self.process.wait(timeout=timeout)
+        """The exit code; on timeout the process is killed and its log tail is the failure."""
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(
+                f"consumer still running after {timeout:.0f} s; log tail:\n{self.log()[-4000:]}"
+            ) from None
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
