@@ -177,6 +177,9 @@ def _connect_kafka(settings: Settings) -> tuple[KafkaConsumer, DeadLetterPublish
     common: dict[str, Any] = {
         "bootstrap_servers": settings.kafka_bootstrap_servers,
         "bootstrap_timeout_ms": 10_000,
+        # kafka-python backs off up to 30 s between reconnects: after a broker restart
+        # the consumer would sit idle that long. Java clients cap it at 1 s.
+        "reconnect_backoff_max_ms": 1000,
     }
     try:
         kafka = KafkaConsumer(

@@ -32,6 +32,7 @@ from consumer.contract import TimeWindow
 from consumer.database import Database
 from consumer.deadletter import DeadLetterPublisher
 from consumer.errors import PulseError
+from consumer.kafka_health import KafkaHealth
 from consumer.metrics import ConsumerMetrics
 from consumer.observe import observe_batch
 from consumer.progress import ProgressLog
@@ -85,6 +86,7 @@ class ConsumerLoop:
         self._generation = 0
         self._needs_reseek = False
         self._breaker = BreakerControl(settings, kafka, metrics)
+        self._kafka_health = KafkaHealth(kafka, settings.kafka_topic, metrics)
         self._fatal: PulseError | None = None  # raised from the loop, not a callback
         self._unchecked_offsets: tuple[list[TopicPartition], dict[int, int]] | None = None
         self._in_writer = 0
@@ -148,6 +150,10 @@ class ConsumerLoop:
             self._metrics.records_consumed.labels(tp.topic, str(tp.partition)).inc(len(records))
             self._batch.add(records)
             self._last_activity = time.monotonic()
+        if polled:
+            self._kafka_health.records_arrived()
+        else:
+            self._kafka_health.maybe_probe()
         self._metrics.in_flight.set(len(self._batch) + self._in_writer)
 
     def _ms_until_due(self) -> int:
@@ -307,12 +313,13 @@ class ConsumerLoop:
                     max(end - (stored or 0), 0)
                 )
 
-    def _lag_total(self) -> int | None:
-        """Records behind the log end over all assigned partitions; None if not known yet."""
+    def _lag_total(self, ends: dict[int, int] | None = None) -> int | None:
+        """Records behind the log end over all assigned partitions; None if not known yet.
+        The log ends are the last fetch's unless fresh `ends` are given."""
         total = 0
         for partition, stored in self._expected.items():
             tp = TopicPartition(self._topic, partition)
-            end = self._kafka.highwater(tp)
+            end = self._kafka.highwater(tp) if ends is None else ends.get(partition)
             if end is None:
                 return None
             done = stored
@@ -332,7 +339,12 @@ class ConsumerLoop:
         limit = self._options.exit_when_idle_s
         if limit is None or not self._has_joined or len(self._batch) or self._in_writer:
             return False
-        return self._idle_s() >= limit and self._lag_total() == 0
+        if self._idle_s() < limit or self._lag_total() != 0:
+            return False
+        # The last fetch's log ends go stale when the broker stops answering (nothing is
+        # fetched, which looks idle): exit only on fresh ones, never while it is away.
+        ends = self._kafka_health.end_offsets()
+        return ends is not None and self._lag_total(ends) == 0
 
     def _window(self) -> TimeWindow:
         return TimeWindow(

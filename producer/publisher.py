@@ -135,6 +135,7 @@ class Publisher:
                 compression_type=compression,
                 max_request_size=max(MIN_MAX_REQUEST_BYTES, max_event_bytes + 65_536),
                 bootstrap_timeout_ms=bootstrap_timeout_ms,
+                reconnect_backoff_max_ms=1000,  # not 30 s: resume soon after a broker restart
             )
             partitions = self._producer.partitions_for(topic)
         except KafkaError as exc:

@@ -3,6 +3,7 @@ send order (for the truth file and the summary), shows progress, and stops clean
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -17,6 +18,8 @@ from producer.records import Record
 from producer.summary import Summary
 from producer.truth import TruthWriter
 
+logger = logging.getLogger(__name__)
+
 PROGRESS_EVERY = 2048
 # Records are generated a chunk at a time, then sent: alternating between the simulator
 # and kafka-python record by record cost a third more CPU per record than running each
@@ -27,6 +30,9 @@ CHUNK_RECORDS = 1000
 CHUNK_SECONDS = 0.02
 # Sleeping for less than this is not worth a syscall; the pacer catches up next time.
 MIN_SLEEP_S = 0.002
+# kafka-python retries a send quietly until delivery_timeout_ms (2 minutes): a broker
+# that gives no acknowledgement for this long is said to be away, once.
+ACK_SILENCE_WARN_S = 5.0
 
 
 class Sender(Protocol):
@@ -56,6 +62,37 @@ class _Pacer:
         ahead = self._start + self._sent * self._interval - time.monotonic()
         if ahead > MIN_SLEEP_S:
             time.sleep(ahead)
+
+
+class _AckWatch:
+    """Says when Kafka stops acknowledging records while some are waiting, and when it
+    acknowledges again: the sends themselves keep being queued and retried."""
+
+    __slots__ = ("_last", "_silent_since")
+
+    def __init__(self) -> None:
+        self._last = time.monotonic()
+        self._silent_since: float | None = None
+
+    def acknowledged(self) -> None:
+        now = time.monotonic()
+        if self._silent_since is not None:
+            logger.info("Kafka acknowledges records again after %.0f s", now - self._last)
+            self._silent_since = None
+        self._last = now
+
+    def check(self, waiting: int) -> None:
+        now = time.monotonic()
+        if not waiting:
+            self._last = now
+        elif self._silent_since is None and now - self._last >= ACK_SILENCE_WARN_S:
+            self._silent_since = now
+            logger.warning(
+                "Kafka has not acknowledged any record for %.0f s (%d waiting): the broker "
+                "is away or slow; waiting and retrying until it answers",
+                now - self._last,
+                waiting,
+            )
 
 
 def chunk_size(rate: float) -> int:
@@ -93,16 +130,20 @@ def run(
     pace = _Pacer(limits.rate).wait if limits.rate > 0 else None
     stream = records(limits.count, stop)
     size = chunk_size(limits.rate)
+    acks = _AckWatch()
     try:
         while chunk := list(islice(stream, size)):
             for record in chunk:
                 track((record, send(record.key, record.value)))
                 count(record)
                 # Settle from the front only: keeps the truth file in send order.
-                while inflight and inflight[0][1].is_done:
-                    _settle(*inflight.popleft(), summary, truth)
+                if inflight[0][1].is_done:
+                    while inflight and inflight[0][1].is_done:
+                        _settle(*inflight.popleft(), summary, truth)
+                    acks.acknowledged()
                 if pace is not None:
                     pace()
+            acks.check(len(inflight))
             unreported += len(chunk)
             if unreported >= PROGRESS_EVERY:
                 bar.update(unreported)

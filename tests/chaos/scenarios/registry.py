@@ -7,13 +7,20 @@ from collections.abc import Callable
 from tests.chaos.context import ChaosContext
 from tests.chaos.profiles import Profile
 from tests.chaos.report import Outcome
-from tests.chaos.scenarios import crash_loop, database_outage, hostile_input, scale_out
+from tests.chaos.scenarios import (
+    broker_restart,
+    crash_loop,
+    database_outage,
+    hostile_input,
+    scale_out,
+)
 
 Scenario = Callable[[ChaosContext, Profile], Outcome]
 
 SCENARIOS: dict[str, Scenario] = {
     crash_loop.NAME: crash_loop.run,
     database_outage.NAME: database_outage.run,
+    broker_restart.NAME: broker_restart.run,
     scale_out.NAME: scale_out.run,
     hostile_input.NAME: hostile_input.run,
 }
