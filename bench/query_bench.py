@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
 
-from bench import machine
+from bench import machine, procfs
 from bench.fill import FillResult, fill
 from bench.scratch import drop_database, unique_name
 from bench.section import RESULTS_DIR, machine_line, ms, percentile, write_results
@@ -97,17 +97,19 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
             print(f"filled in {filled.seconds:.0f} s; vacuum analyze ...", file=sys.stderr)
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("vacuum analyze")
-        timings, size = _time_queries(url, runs=runs, warmup=args.warmup)
-    markdown = render(started_at, details, timings, size, filled=filled, runs=runs)
+        timings = _time_queries(url, runs=runs, warmup=args.warmup)
+    markdown = render(started_at, details, timings, filled=filled, runs=runs)
     payload = {
         "started_at": started_at.isoformat(),
         "machine": details,
-        "facts": size[0],
-        "database_bytes": size[1],
+        "facts": timings.facts,
+        "database_bytes": timings.database_bytes,
+        "machine_busy_cores": timings.busy_cores,
         "runs": runs,
         "fill": _fill_payload(filled),
         "queries": {
-            query: {"rows": rows, "seconds": seconds} for query, (rows, seconds) in timings.items()
+            query: {"rows": rows, "seconds": seconds}
+            for query, (rows, seconds) in timings.by_query.items()
         },
     }
     md_path, json_path = write_results(
@@ -135,9 +137,15 @@ def _database(admin_url: str, name: str, *, create: bool, keep: bool) -> Iterato
             drop_database(admin_url, name)
 
 
-def _time_queries(
-    url: str, *, runs: int, warmup: int
-) -> tuple[dict[str, tuple[int, list[float]]], tuple[int, int]]:
+@dataclass(frozen=True, slots=True)
+class Timings:
+    by_query: dict[str, tuple[int, list[float]]]  # rows returned, seconds of every run
+    facts: int
+    database_bytes: int
+    busy_cores: float  # all cores' busy CPU s per wall s while the queries ran
+
+
+def _time_queries(url: str, *, runs: int, warmup: int) -> Timings:
     """Every query `warmup` times untimed, then `runs` timed rounds over all queries (one
     query after the other, so that noise from the machine spreads over all of them)."""
     queries = {path.stem: path.read_text(encoding="utf-8") for path in _query_files()}
@@ -149,14 +157,17 @@ def _time_queries(
             for stem, text in queries.items():
                 rows[stem] = len(conn.execute(text, params).fetchall())
         seconds: dict[str, list[float]] = {stem: [] for stem in queries}
+        began_all, busy_before = time.perf_counter(), procfs.machine_busy_s()
         for _ in range(runs):
             for stem, text in queries.items():
                 began = time.perf_counter()
                 rows[stem] = len(conn.execute(text, params).fetchall())
                 seconds[stem].append(time.perf_counter() - began)
+        busy = (procfs.machine_busy_s() - busy_before) / (time.perf_counter() - began_all)
         size = conn.execute(load_sql("bench/database_size")).fetchone()
     assert size is not None
-    return {stem: (rows[stem], seconds[stem]) for stem in queries}, (int(size[0]), int(size[1]))
+    timings = {stem: (rows[stem], seconds[stem]) for stem in queries}
+    return Timings(timings, facts=int(size[0]), database_bytes=int(size[1]), busy_cores=busy)
 
 
 def _query_files() -> list[Path]:
@@ -166,27 +177,28 @@ def _query_files() -> list[Path]:
 def render(
     started_at: datetime,
     details: dict[str, Any],
-    timings: dict[str, tuple[int, list[float]]],
-    size: tuple[int, int],
+    timings: Timings,
     *,
     filled: FillResult | None,
     runs: int,
 ) -> str:
-    facts, database_bytes = size
+    facts, database_bytes = timings.facts, timings.database_bytes
     lines = [
         f"# Query benchmark, {started_at:%Y-%m-%d %H:%M} UTC",
         "",
-        f"Every example query of `sql/queries/` ({len(timings)} files, the README's included) "
-        f"run {runs} times in rotation on one connection, at {facts:,} facts "
+        f"Every example query of `sql/queries/` ({len(timings.by_query)} files, the README's "
+        f"included) run {runs} times in rotation on one connection, at {facts:,} facts "
         f"({database_bytes / 1024**3:.2f} GiB database). Latency is the client's wall time "
-        "of execute + fetch. " + machine_line(details),
+        "of execute + fetch. " + machine_line(details) + f" While the queries ran, the "
+        f"machine's cores were busy {timings.busy_cores:.2f} CPU s per wall second (2.0 = "
+        "saturated; other work on the machine counts).",
         "",
         *_fill_lines(filled),
         "| query | rows | p50 ms | p95 ms | max ms |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     worst = 0.0
-    for stem, (rows, seconds) in timings.items():
+    for stem, (rows, seconds) in timings.by_query.items():
         p95 = percentile(seconds, 95) or 0.0
         worst = max(worst, p95)
         lines.append(
