@@ -47,9 +47,14 @@ test: lint up
 bench: up
 	$(PY) -m bench.consumer_bench
 	$(PY) -m bench.producer_bench
+	$(PY) -m bench.freshness_bench
+	$(PY) -m bench.scale_bench
+	$(PY) -m bench.query_bench --facts 1000000
 
 bench-quick: up
 	$(PY) -m bench.consumer_bench --quick
+	$(PY) -m bench.freshness_bench --quick
+	$(PY) -m bench.query_bench --quick
 
 chaos: up
 	$(PY) -m tests.chaos
