@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _bench(args: argparse.Namespace, settings: Settings, *, events: int, runs: int) -> int:
     started_at = datetime.now(UTC)
-    admin_url = settings.database_url.get_secret_value()
+    admin_url = settings.migrations_database_url.get_secret_value()  # creates databases
     bootstrap = settings.kafka_bootstrap_servers
     workdir = Path(tempfile.mkdtemp(prefix="pulse-bench-"))
     details = machine.describe(admin_url)

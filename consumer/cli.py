@@ -4,6 +4,7 @@ and are overridden by flags; every user-caused error ends as one clear line."""
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import signal
 import sys
@@ -19,12 +20,13 @@ from prometheus_client import CollectorRegistry, start_http_server
 from consumer.database import Database
 from consumer.deadletter import DeadLetterPublisher
 from consumer.dlq.cli import add_dlq_parser, run_dlq
-from consumer.errors import PulseError, ServiceUnavailableError
+from consumer.errors import ConfigError, PulseError, ServiceUnavailableError
 from consumer.logs import configure_logging
 from consumer.loop import ConsumerLoop, LoopOptions
 from consumer.metrics import ConsumerMetrics
-from consumer.migrations import migrate
+from consumer.migrations import MigrationError, migrate, pending
 from consumer.reconcile import format_report, reconcile_database
+from consumer.secrets import redact, settings_secrets
 from consumer.settings import Settings, load_settings
 
 logger = logging.getLogger("consumer")
@@ -56,7 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="exit 0 once caught up and idle this long (tests, benchmarks, backfills)",
     )
-    _connection_flags(commands.add_parser("migrate", help="apply pending SQL migrations"))
+    migrate_parser = commands.add_parser(
+        "migrate", help="apply pending SQL migrations, as the owner role"
+    )
+    # No --database-url here: migrate never connects as the consumer's role.
+    migrate_parser.add_argument("--migrations-database-url", dest="migrations_database_url")
+    migrate_parser.add_argument("--log-level", dest="log_level")
     check = commands.add_parser(
         "reconcile",
         help="recompute every aggregate from the facts; exit 1 if any differs",
@@ -96,17 +103,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _reconcile(settings, examples=reconcile_examples)
         return _run(settings, LoopOptions(exit_when_idle_s=exit_when_idle_s))
     except PulseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(redact(f"error: {exc}", settings_secrets(args)), file=sys.stderr)
         return 1
     except psycopg.Error as exc:
         # e.g. the role lacks a privilege: say which statement failed, without a traceback.
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: PostgreSQL refused: {detail}", file=sys.stderr)
+        print(
+            redact(f"error: PostgreSQL refused: {detail}", settings_secrets(args)), file=sys.stderr
+        )
         return 1
 
 
 def _migrate(settings: Settings) -> int:
-    database = Database(settings.database_url.get_secret_value())
+    database = Database(
+        settings.migrations_database_url.get_secret_value(), setting="MIGRATIONS_DATABASE_URL"
+    )
     database.check()
     _apply_migrations(database)
     return 0
@@ -119,6 +130,22 @@ def _apply_migrations(database: Database) -> None:
         logger.info("migrations applied", extra={"applied": ",".join(applied)})
 
 
+def _ensure_schema(database: Database) -> None:
+    """Apply pending migrations when the consumer's role may (it owns the schema, as in
+    the tests); a least-privileged role only checks that the schema is current."""
+    try:
+        with database.connect() as conn:
+            waiting = pending(conn)
+        if waiting:
+            _apply_migrations(database)
+    except psycopg.errors.InsufficientPrivilege:
+        raise MigrationError(
+            "the database schema is not current and the consumer's role (DATABASE_URL) may "
+            "not migrate it: run `python -m consumer migrate` (it connects as the owner "
+            "role of MIGRATIONS_DATABASE_URL), then start the consumer again."
+        ) from None
+
+
 def _reconcile(settings: Settings, *, examples: int) -> int:
     """Exit 0 only when every aggregate equals its recomputation from the facts."""
     results = reconcile_database(settings.database_url.get_secret_value(), examples=examples)
@@ -129,10 +156,10 @@ def _reconcile(settings: Settings, *, examples: int) -> int:
 def _run(settings: Settings, options: LoopOptions) -> int:
     database = Database(settings.database_url.get_secret_value())
     database.check()
-    _apply_migrations(database)
+    _ensure_schema(database)
     registry = CollectorRegistry()
     metrics = ConsumerMetrics(registry)
-    _serve_metrics(settings, registry)
+    metrics_port = _serve_metrics(settings, registry)
     kafka, dead_letters = _connect_kafka(settings)
     loop = ConsumerLoop(
         settings,
@@ -148,7 +175,7 @@ def _run(settings: Settings, options: LoopOptions) -> int:
         extra={
             "topic": settings.kafka_topic,
             "group": settings.kafka_group_id,
-            "metrics": f"http://{settings.metrics_host}:{settings.metrics_port}/metrics",
+            "metrics": f"http://{settings.metrics_host}:{metrics_port}/metrics",
         },
     )
     try:
@@ -161,15 +188,26 @@ def _run(settings: Settings, options: LoopOptions) -> int:
     return 0
 
 
-def _serve_metrics(settings: Settings, registry: CollectorRegistry) -> None:
+def _serve_metrics(settings: Settings, registry: CollectorRegistry) -> int:
+    """Serve /metrics on METRICS_HOST only (loopback unless configured); returns the port
+    bound (METRICS_PORT=0 picks one)."""
+    where = f"{settings.metrics_host}:{settings.metrics_port}"
     try:
-        start_http_server(settings.metrics_port, settings.metrics_host, registry=registry)
+        server, _thread = start_http_server(
+            settings.metrics_port, settings.metrics_host, registry=registry
+        )
     except OSError as exc:
-        raise ServiceUnavailableError(
-            f"cannot serve metrics on {settings.metrics_host}:{settings.metrics_port} "
-            f"({exc.strerror}). Another process uses the port: stop it or pass "
-            "--metrics-port (METRICS_PORT); 0 picks a free port."
+        if exc.errno == errno.EADDRINUSE:
+            raise ServiceUnavailableError(
+                f"cannot serve metrics on {where} ({exc.strerror}). Another process uses the "
+                "port: stop it or pass --metrics-port (METRICS_PORT); 0 picks a free port."
+            ) from None
+        raise ConfigError(
+            f"cannot serve metrics on {where} ({exc.strerror or exc}). METRICS_HOST must be an "
+            "address of this machine (127.0.0.1, or 0.0.0.0 for every interface): fix it or "
+            "pass --metrics-host."
         ) from None
+    return int(server.server_port)
 
 
 def _connect_kafka(settings: Settings) -> tuple[KafkaConsumer, DeadLetterPublisher]:

@@ -10,14 +10,18 @@ from typing import Any
 import psycopg
 
 from consumer.errors import ServiceUnavailableError
+from consumer.secrets import redact
 from consumer.writer import load_offsets, prepare_connection
 
 logger = logging.getLogger(__name__)
 
 
 class Database:
-    def __init__(self, url: str, *, connect_timeout_s: int = 5) -> None:
+    def __init__(
+        self, url: str, *, connect_timeout_s: int = 5, setting: str = "DATABASE_URL"
+    ) -> None:
         self._url = url
+        self._setting = setting  # named in errors, so the user knows which URL to fix
         self._connect_timeout_s = connect_timeout_s
         self._conn: psycopg.Connection[Any] | None = None
 
@@ -51,9 +55,10 @@ class Database:
         """Connect once now, turning failure into one clear message."""
         try:
             self.connect().close()
-        except psycopg.OperationalError as exc:
+        except psycopg.Error as exc:
+            # Error text can quote the URL (e.g. "invalid dsn"): mask its password.
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             raise ServiceUnavailableError(
-                f"cannot connect to PostgreSQL ({first_line}). Is it running (`make up`), "
-                "and is DATABASE_URL right?"
+                f"cannot connect to PostgreSQL ({redact(first_line, [self._url])}). Is it "
+                f"running (`make up`), and is {self._setting} right?"
             ) from None

@@ -6,6 +6,8 @@ import logging
 import sys
 from typing import Any
 
+from consumer.secrets import redact
+
 _STANDARD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
 
@@ -27,7 +29,8 @@ class KeyValueFormatter(logging.Formatter):
         line = " ".join(f"{key}={_quote(value)}" for key, value in fields.items())
         if record.exc_info and record.levelno <= logging.DEBUG:
             line += "\n" + self.formatException(record.exc_info)
-        return line
+        # A connection error may quote a URL; its password never reaches the log.
+        return redact(line)
 
 
 def _quote(value: Any) -> str:

@@ -78,6 +78,24 @@ def migrate(conn: psycopg.Connection[Any]) -> list[str]:
     return applied_now
 
 
+def pending(conn: psycopg.Connection[Any]) -> list[str]:
+    """Names of the migrations not applied yet; needs only `select` on the ledger, so the
+    consumer's role can check the schema version it cannot change."""
+    try:
+        with conn.transaction():
+            rows = conn.execute(load_sql("consumer/applied_migrations")).fetchall()
+    except psycopg.errors.UndefinedTable:
+        rows = []
+    done = {int(version): (name, checksum) for version, name, checksum in rows}
+    waiting = []
+    for migration in discover():
+        if migration.version in done:
+            _check_unchanged(migration, done[migration.version])
+        else:
+            waiting.append(migration.name)
+    return waiting
+
+
 def _check_unchanged(migration: Migration, recorded: tuple[str, str]) -> None:
     name, checksum = recorded
     if checksum != migration.checksum:

@@ -73,8 +73,14 @@ class Settings(BaseSettings):
         "SASL_SSL; unset: the system's CAs)",
     )
     database_url: SecretStr = Field(
+        SecretStr("postgresql://pulse_consumer:pulse_consumer@127.0.0.1:5432/pulse"),
+        description="PostgreSQL URL (libpq syntax) of the consumer's least-privileged role: "
+        "reads and writes the Pulse tables, no DDL",
+    )
+    migrations_database_url: SecretStr = Field(
         SecretStr("postgresql://pulse:pulse@127.0.0.1:5432/pulse"),
-        description="PostgreSQL connection URL (libpq syntax)",
+        description="PostgreSQL URL of the owner role that `migrate` connects as (creates "
+        "and alters the tables; the tests create their databases with it)",
     )
     metrics_host: str = Field("127.0.0.1", description="Address the metrics endpoint binds to")
     metrics_port: int = Field(9108, ge=0, le=65535, description="Prometheus metrics port")

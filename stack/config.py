@@ -10,6 +10,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from consumer.errors import ConfigError
+from consumer.secrets import redact
 from consumer.settings import Settings
 from stack.kafka.config import parse_bootstrap
 
@@ -34,7 +35,8 @@ class DatabaseTarget:
 class StackConfig:
     kafka_host: str
     kafka_port: int
-    database: DatabaseTarget
+    database: DatabaseTarget  # the owner role (MIGRATIONS_DATABASE_URL)
+    consumer_database: DatabaseTarget  # the consumer's least-privileged role (DATABASE_URL)
     metrics_host: str
     metrics_port: int
 
@@ -53,24 +55,24 @@ def is_local(host: str) -> bool:
         return False
 
 
-def parse_database_url(url: str) -> DatabaseTarget:
-    """Split DATABASE_URL with libpq's own parser (psycopg.conninfo), never by hand."""
+def parse_database_url(url: str, setting: str = "DATABASE_URL") -> DatabaseTarget:
+    """Split a database URL with libpq's own parser (psycopg.conninfo), never by hand."""
     try:
         parts = conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
         raise ConfigError(
-            f"DATABASE_URL is not a valid libpq URL ({exc}). Fix it, then retry."
+            f"{setting} is not a valid libpq URL ({redact(str(exc), [url])}). Fix it, then retry."
         ) from None
     host = str(parts.get("host") or "")
     missing = [key for key in ("user", "password", "dbname") if not parts.get(key)]
     if not host or missing:
         raise ConfigError(
-            "DATABASE_URL must name host, user, password and database for the local stack "
+            f"{setting} must name host, user, password and database for the local stack "
             "(e.g. postgresql://pulse:pulse@127.0.0.1:5432/pulse). Fix it, then retry."
         )
     port_text = str(parts.get("port") or "5432")
     if not port_text.isdigit():
-        raise ConfigError(f"DATABASE_URL port {port_text!r} is not a number. Fix it, then retry.")
+        raise ConfigError(f"{setting} port {port_text!r} is not a number. Fix it, then retry.")
     return DatabaseTarget(
         host=host,
         port=int(port_text),
@@ -88,17 +90,27 @@ def from_settings(settings: Settings) -> StackConfig:
         kafka_host, kafka_port = parse_bootstrap(settings.kafka_bootstrap_servers)
     except ValueError as exc:
         raise ConfigError(f"KAFKA_BOOTSTRAP_SERVERS: {exc}. Fix it, then retry.") from None
-    database = parse_database_url(settings.database_url.get_secret_value())
+    database = parse_database_url(
+        settings.migrations_database_url.get_secret_value(), "MIGRATIONS_DATABASE_URL"
+    )
+    consumer_database = parse_database_url(settings.database_url.get_secret_value())
     for name, host in (("KAFKA_BOOTSTRAP_SERVERS", kafka_host), ("DATABASE_URL", database.host)):
         if not is_local(host):
             raise ConfigError(
                 f"{name} points at {host}, but the local stack only runs services on this "
                 "machine: unset it (or use 127.0.0.1), or start that service yourself."
             )
+    if (consumer_database.address, consumer_database.dbname) != (database.address, database.dbname):
+        raise ConfigError(
+            f"DATABASE_URL ({consumer_database.address}/{consumer_database.dbname}) and "
+            f"MIGRATIONS_DATABASE_URL ({database.address}/{database.dbname}) name different "
+            "databases: the local stack serves one; make them differ only in user and password."
+        )
     return StackConfig(
         kafka_host=kafka_host,
         kafka_port=kafka_port,
         database=database,
+        consumer_database=consumer_database,
         metrics_host=settings.metrics_host,
         metrics_port=settings.metrics_port,
     )

@@ -40,6 +40,7 @@ def main(argv: Sequence[str]) -> int:
     args = _parse(argv)
     settings = load_settings()
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
+    _migrate()
     consumer = _spawn("consumer", [sys.executable, "-m", "consumer", "run"])
     producer = _spawn("producer", _producer_command(args.rate))
     print(
@@ -77,6 +78,26 @@ def _producer_command(rate: float) -> list[str]:
         sys.executable, "-m", "producer", "--live", "--rate", f"{rate:g}",
         "--defects-ratio", "0.01", "--duplicate-ratio", "0.01", "--no-progress",
     ]  # fmt: skip
+
+
+def _migrate() -> None:
+    """Migrations run as the owner role (MIGRATIONS_DATABASE_URL); the consumer's own role
+    may only read and write the tables."""
+    log = DEMO_DIR / "migrate.log"
+    with log.open("ab") as out:
+        result = subprocess.run(
+            [sys.executable, "-m", "consumer", "migrate"],
+            cwd=REPO_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if result.returncode != 0:
+        raise StackError(
+            f"`python -m consumer migrate` failed (exit {result.returncode}); its log "
+            f"{log.relative_to(REPO_ROOT)} ends:",
+            log_tail=_tail(log, 5).splitlines(),
+        )
 
 
 def _spawn(name: str, command: list[str]) -> subprocess.Popen[bytes]:
@@ -180,7 +201,10 @@ def _final_summary(settings: Settings) -> None:
 
 def _where_to_look(settings: Settings) -> None:
     print("\nwhere to look:")
-    print("  psql 'postgresql://pulse:pulse@127.0.0.1:5432/pulse' and paste, for example:")
+    print(
+        "  psql 'postgresql://pulse_consumer:pulse_consumer@127.0.0.1:5432/pulse' (the "
+        "consumer's role; pulse:pulse owns the tables) and paste, for example:"
+    )
     for path in sorted(EXAMPLES_DIR.glob("*.sql")):
         print(f"    -- {path.relative_to(REPO_ROOT)}")
         print("    " + path.read_text().strip().replace("\n", "\n    "))

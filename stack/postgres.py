@@ -1,5 +1,6 @@
-"""The local PostgreSQL 15: Debian's package and cluster (pg_ctlcluster), the Pulse role and
-database from DATABASE_URL, and a marker so `down` only stops a server the stack started."""
+"""The local PostgreSQL 15: Debian's package and cluster (pg_ctlcluster), the Pulse roles
+(the owner of MIGRATIONS_DATABASE_URL, the least-privileged consumer of DATABASE_URL) and
+database, and a marker so `down` only stops a server the stack started."""
 
 from __future__ import annotations
 
@@ -39,6 +40,22 @@ select format('alter role %I with login createdb password %L', :'role', :'passwo
 select format('create database %I owner %I', :'dbname', :'role')
 where not exists (select from pg_database where datname = :'dbname') \gexec
 """
+# The consumer's login role: a member of the group role that migration 050 grants table
+# reads and writes to, and nothing more (no CREATEDB, owns nothing).
+_PROVISION_CONSUMER_SQL = r"""
+\set ON_ERROR_STOP on
+\getenv consumer_password PULSE_STACK_CONSUMER_PASSWORD
+select format('create role %I nologin', :'writer')
+where not exists (select from pg_roles where rolname = :'writer') \gexec
+select format('create role %I', :'consumer')
+where not exists (select from pg_roles where rolname = :'consumer') \gexec
+select format(
+    'alter role %I with login nocreatedb nocreaterole nosuperuser password %L',
+    :'consumer', :'consumer_password'
+) \gexec
+select format('grant %I to %I', :'writer', :'consumer') \gexec
+"""
+WRITER_ROLE = "pulse_writer"  # named in sql/migrations/050_writer_role.sql
 
 
 @dataclass(frozen=True)
@@ -99,6 +116,18 @@ def role_ready(url: str) -> bool:
     return row is not None and bool(row[0])
 
 
+def consumer_ready(url: str) -> bool:
+    """True when the consumer's URL logs in as a member of the writer role."""
+    try:
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            row = conn.execute(
+                "select pg_has_role(current_user, %s, 'member')", (WRITER_ROLE,)
+            ).fetchone()
+    except psycopg.Error:
+        return False
+    return row is not None and bool(row[0])
+
+
 def _ensure_installed(layout: Layout) -> bool:
     if SERVER_BIN.exists():
         return False
@@ -122,17 +151,27 @@ def _checked(argv: list[str], *, what: str, log: Path | None) -> None:
         )
 
 
-def provision(db: DatabaseTarget) -> None:
-    """Create (or update) the role and database of DATABASE_URL, as the postgres OS user."""
+def provision(db: DatabaseTarget, consumer: DatabaseTarget) -> None:
+    """Create (or update) the owner role and database of MIGRATIONS_DATABASE_URL and the
+    consumer role of DATABASE_URL, as the postgres OS user."""
     console.say(NAME, f"creating role {db.user} (LOGIN CREATEDB) and database {db.dbname}")
     argv = ["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-p", str(db.port)]
     argv += ["-d", "postgres", "-v", f"role={db.user}", "-v", f"dbname={db.dbname}"]
+    script = _PROVISION_SQL
+    if consumer.user != db.user:
+        console.say(NAME, f"creating role {consumer.user} (LOGIN, member of {WRITER_ROLE})")
+        argv += ["-v", f"consumer={consumer.user}", "-v", f"writer={WRITER_ROLE}"]
+        script += _PROVISION_CONSUMER_SQL
     result = run(
         argv,
         cwd=Path("/"),
-        input_text=_PROVISION_SQL,
+        input_text=script,
         timeout_s=60,
-        env={**os.environ, "PULSE_STACK_DB_PASSWORD": db.password},
+        env={
+            **os.environ,
+            "PULSE_STACK_DB_PASSWORD": db.password,
+            "PULSE_STACK_CONSUMER_PASSWORD": consumer.password,
+        },
     )
     if result.returncode != 0:
         raise StartError(
@@ -147,7 +186,7 @@ def _pid(cluster: Cluster) -> int | None:
     return read_pid(cluster.pid_file) or read_pid(cluster.pgdata / "postmaster.pid")
 
 
-def up(*, db: DatabaseTarget, layout: Layout) -> ServiceStatus:
+def up(*, db: DatabaseTarget, consumer: DatabaseTarget, layout: Layout) -> ServiceStatus:
     installed_now = _ensure_installed(layout)
     cluster = find_cluster()
     if cluster is None:
@@ -183,8 +222,8 @@ def up(*, db: DatabaseTarget, layout: Layout) -> ServiceStatus:
         _checked(["pg_ctlcluster", *_CLUSTER, "start"], what="starting it", log=cluster.logfile)
         _mark(layout)
         console.say(NAME, f"started (pid {_pid(cluster)}) in {time.monotonic() - started:.1f} s")
-    if not role_ready(db.url):
-        provision(db)
+    if not role_ready(db.url) or not (consumer.user == db.user or consumer_ready(consumer.url)):
+        provision(db, consumer)
     if not wait_until(lambda: select_one(db.url), timeout_s=READY_TIMEOUT_S):
         raise StartError(
             f"PostgreSQL does not accept DATABASE_URL logins on {db.address} within "

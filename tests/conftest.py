@@ -42,7 +42,8 @@ def _start_local_stack() -> None:
 
 @pytest.fixture(scope="session")
 def services() -> Iterator[tuple[str, str]]:
-    """(Kafka bootstrap servers, PostgreSQL URL of a role allowed to create databases)."""
+    """(Kafka bootstrap servers, PostgreSQL URL of a role allowed to create databases: the
+    owner role of MIGRATIONS_DATABASE_URL, or DATABASE_URL when the environment sets it)."""
     env_kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     env_db = os.environ.get("DATABASE_URL")
     if env_kafka and env_db:
@@ -56,7 +57,7 @@ def services() -> Iterator[tuple[str, str]]:
     defaults = Settings()
     yield (
         env_kafka or defaults.kafka_bootstrap_servers,
-        env_db or defaults.database_url.get_secret_value(),
+        env_db or defaults.migrations_database_url.get_secret_value(),
     )
 
 

@@ -38,3 +38,10 @@ def _drop(admin_url: str, name: str, attempts: int = 10) -> None:
             if attempt == attempts - 1:
                 raise
             time.sleep(0.5)
+
+
+def as_role(url: str, role_url: str) -> str:
+    """`url`'s server and database, logged in as the user and password of `role_url`."""
+    role = conninfo_to_dict(role_url)
+    params = conninfo_to_dict(url) | {"user": role["user"], "password": role["password"]}
+    return make_conninfo("", **params)

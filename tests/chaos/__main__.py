@@ -35,7 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"==> {name} ...", flush=True)
         started = time.monotonic()
         with chaos_context(
-            settings.kafka_bootstrap_servers, settings.database_url.get_secret_value(), work_dir
+            settings.kafka_bootstrap_servers,
+            settings.migrations_database_url.get_secret_value(),  # creates databases
+            work_dir,
         ) as context:
             try:
                 outcome = SCENARIOS[name](context, profile)

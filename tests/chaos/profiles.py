@@ -19,6 +19,12 @@ class Profile:
     # Producer rate (records/s) for scenarios that need the stream to still be flowing
     # while the fault happens; 0 = as fast as Kafka takes them.
     stream_rate: int
+    # Circuit breaker: good events per stream, broken records per burst (two of each).
+    breaker_events: int
+    breaker_broken: int
+    # Long run: how long the steady stream lasts, at what rate (records/s).
+    long_run_s: float
+    long_run_rate: int
     # Multi-broker: events, and how long the SIGKILLed broker of the 3 stays down.
     cluster_events: int
     cluster_down_s: float
@@ -35,6 +41,10 @@ SHORT = Profile(
     broker_events=20_000,
     broker_down_s=5.0,
     stream_rate=2_000,
+    breaker_events=5_000,
+    breaker_broken=3_000,
+    long_run_s=60.0,
+    long_run_rate=1_000,
     cluster_events=20_000,
     cluster_down_s=8.0,
 )
@@ -49,6 +59,10 @@ LONG = Profile(
     broker_events=100_000,
     broker_down_s=15.0,
     stream_rate=4_000,
+    breaker_events=50_000,
+    breaker_broken=20_000,
+    long_run_s=1_800.0,
+    long_run_rate=1_000,
     cluster_events=100_000,
     cluster_down_s=30.0,
 )

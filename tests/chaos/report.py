@@ -28,6 +28,7 @@ class Outcome:
     drift: int = 0
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # measurements printed under the table
 
     @property
     def passed(self) -> bool:
@@ -58,5 +59,6 @@ def format_table(outcomes: Sequence[Outcome]) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     for outcome in outcomes:
+        lines.extend(f"  {outcome.scenario}: {note}" for note in outcome.notes)
         lines.extend(f"  {outcome.scenario}: {problem}" for problem in outcome.problems)
     return "\n".join(lines)

@@ -46,13 +46,15 @@ def test_malformed_setting_names_the_variable() -> None:
 
 
 def test_unreachable_database_says_how_to_fix_it() -> None:
-    result = _consumer("migrate", "--database-url", "postgresql://pulse:pulse@127.0.0.1:1/pulse")
-    _assert_one_clear_line(result, "cannot connect to PostgreSQL", "DATABASE_URL")
+    result = _consumer(
+        "migrate", "--migrations-database-url", "postgresql://pulse:pulse@127.0.0.1:1/pulse"
+    )
+    _assert_one_clear_line(result, "cannot connect to PostgreSQL", "MIGRATIONS_DATABASE_URL")
 
 
 def test_wrong_password_is_reported_without_echoing_it(admin_database_url: str) -> None:
     url = "postgresql://pulse:not-the-s3cret@127.0.0.1:5432/pulse"
-    result = _consumer("migrate", "--database-url", url)
+    result = _consumer("migrate", "--migrations-database-url", url)
     _assert_one_clear_line(result, "cannot connect to PostgreSQL")
     assert "not-the-s3cret" not in result.stderr
 
@@ -82,7 +84,7 @@ def test_offsets_beyond_a_recreated_topic_stop_the_consumer(
 ) -> None:
     topic, dlq = topic_factory("events", 1), topic_factory("dlq", 1)
     harness.produce(kafka_bootstrap, topic, harness.make_records(21, 10))
-    assert _consumer("migrate", "--database-url", database_url).returncode == 0
+    assert _consumer("migrate", "--migrations-database-url", database_url).returncode == 0
     with psycopg.connect(database_url) as conn:
         conn.execute(
             "insert into partition_offsets (topic, kafka_partition, first_offset, next_offset)"

@@ -12,6 +12,7 @@ from tests.chaos.scenarios import (
     crash_loop,
     database_outage,
     hostile_input,
+    long_run,
     multi_broker,
     scale_out,
 )
@@ -24,5 +25,6 @@ SCENARIOS: dict[str, Scenario] = {
     broker_restart.NAME: broker_restart.run,
     scale_out.NAME: scale_out.run,
     hostile_input.NAME: hostile_input.run,
+    long_run.NAME: long_run.run,
     multi_broker.NAME: multi_broker.run,
 }
