@@ -80,7 +80,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     rates = args.rates or (QUICK_RATES if args.quick else (1000.0, 5000.0, 10000.0))
     duration = args.duration or (QUICK_DURATION_S if args.quick else 45.0)
     warmup = min(args.warmup, duration / 2)
-    admin_url = settings.database_url.get_secret_value()
+    admin_url = settings.migrations_database_url.get_secret_value()  # creates databases
     details = machine.describe(admin_url)
     workdir = Path(tempfile.mkdtemp(prefix="pulse-freshness-"))
     results = []

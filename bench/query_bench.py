@@ -82,7 +82,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     started_at = datetime.now(UTC)
     facts = args.facts or (QUICK_FACTS if args.quick else 1_000_000)
     runs = args.runs or (QUICK_RUNS if args.quick else 30)
-    admin_url = settings.database_url.get_secret_value()
+    admin_url = settings.migrations_database_url.get_secret_value()  # creates databases
     details = machine.describe(admin_url)
     name = args.database or unique_name("pulse_bench_queries_")
     filled: FillResult | None = None

@@ -65,7 +65,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     started_at = datetime.now(UTC)
     events = args.events or (QUICK_EVENTS if args.quick else 500_000)
     levels = args.levels or (QUICK_LEVELS if args.quick else (1, 2, 4))
-    admin_url = settings.database_url.get_secret_value()
+    admin_url = settings.migrations_database_url.get_secret_value()  # creates databases
     bootstrap = settings.kafka_bootstrap_servers
     details = machine.describe(admin_url)
     workdir = Path(tempfile.mkdtemp(prefix="pulse-scale-"))

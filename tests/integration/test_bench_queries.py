@@ -20,7 +20,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _run(module: str, *args: str, kafka: str, database_url: str, out: Path) -> str:
-    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka, "DATABASE_URL": database_url}
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,
+        "DATABASE_URL": database_url,
+        "MIGRATIONS_DATABASE_URL": database_url,  # the benchmark creates databases with it
+    }
     command = [sys.executable, "-m", module, *args, "--results-dir", str(out)]
     done = subprocess.run(
         command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False
