@@ -28,9 +28,10 @@ from stack.ports import describe_port_holder, is_listening
 from stack.process import remove_file, running_pid, spawn, stop, tail, write_pid
 
 HOST = "127.0.0.1"
-# Far from the local stack's 9092/9093, so the cluster runs beside it.
-BROKER_PORTS = (19092, 19094, 19096)
-CONTROLLER_PORTS = (19093, 19095, 19097)
+# Node n listens on FIRST_PORT + 2(n-1) as a broker and the port above as a controller:
+# 19092..19097, far from the local stack's 9092/9093 so the cluster runs beside it.
+FIRST_PORT = 19092
+NODES = 3
 # Three JVMs share the machine with the stack and the tests: a bounded heap each.
 HEAP_MB = 384
 REPLICATION_FACTOR = 3
@@ -253,10 +254,10 @@ class Cluster:
             del self.processes[node_id]
 
 
-def _nodes(root: Path) -> list[Node]:
+def _nodes(root: Path, first_port: int = FIRST_PORT) -> list[Node]:
     return [
-        Node(i + 1, broker, controller, root / f"node-{i + 1}")
-        for i, (broker, controller) in enumerate(zip(BROKER_PORTS, CONTROLLER_PORTS, strict=True))
+        Node(n, first_port + 2 * (n - 1), first_port + 2 * (n - 1) + 1, root / f"node-{n}")
+        for n in range(1, NODES + 1)
     ]
 
 
@@ -314,11 +315,13 @@ def _prepare(nodes: list[Node], layout: Layout) -> None:
 
 
 @contextmanager
-def running_cluster(layout: Layout | None = None) -> Iterator[Cluster]:
+def running_cluster(
+    layout: Layout | None = None, *, first_port: int = FIRST_PORT
+) -> Iterator[Cluster]:
     """A fresh 3-node cluster, ready (3 brokers in its metadata) for the body, stopped
     after it whatever happens. Data is deleted at the end; logs stay for a post-mortem."""
     layout = layout or Layout.default()
-    nodes = _nodes(layout.root / "cluster")
+    nodes = _nodes(layout.root / "cluster", first_port)
     _stop_leftovers(nodes)
     _check_ports(nodes)
     check_java()
