@@ -10,9 +10,11 @@ import subprocess
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from contextlib import ExitStack
 
 from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
 
 from stack.kafka.cluster import REPLICATION_FACTOR, Cluster, running_cluster
 from tests.chaos.context import ChaosContext
@@ -36,6 +38,25 @@ def _busiest_leader(cluster: Cluster, topic: str) -> tuple[int, int]:
     """(broker id, partitions it leads) for the broker leading the most partitions."""
     leaders = Counter(p.leader for p in cluster.partitions(topic))
     return leaders.most_common(1)[0]
+
+
+def _failed_over(cluster: Cluster, topic: str, dead: int) -> bool:
+    """The dead broker leads nothing and is out of every ISR: the controller noticed."""
+    return all(p.leader != dead and dead not in p.in_sync for p in cluster.partitions(topic))
+
+
+def _eventually(predicate: Callable[[], bool], timeout_s: float) -> bool:
+    """True once predicate holds within timeout_s. A metadata request that lands on the
+    dead broker fails; that is "not yet", not a failed scenario."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except KafkaError:
+            pass
+        time.sleep(0.5)
+    return False
 
 
 def _fully_replicated(cluster: Cluster, topic: str) -> bool:
@@ -94,13 +115,18 @@ def run(context: ChaosContext, profile: Profile, *, seed: int = 8) -> Outcome:
 
         victim, led = _busiest_leader(cluster, topic)
         cluster.kill(victim)
-        outcome.faults = f"SIGKILL broker {victim}/3 (led {led}/{PARTITIONS}), restart"
+        down_s = profile.cluster_down_s
+        outcome.faults = f"SIGKILL 1 of 3 brokers (leader of {led}/{PARTITIONS}), {down_s:.0f} s"
         at_kill = fact_count(db)
-        time.sleep(profile.cluster_down_s)
+        time.sleep(down_s)
         during = fact_count(db) - at_kill
-        outcome.check(during > 0, f"nothing stored in {profile.cluster_down_s:.0f} s on 2 brokers")
+        outcome.check(during > 0, f"nothing stored in {down_s:.0f} s on 2 brokers")
         outcome.check(
             consumer.process.poll() is None, "the consumer exited while a broker was down"
+        )
+        outcome.check(
+            _eventually(lambda: _failed_over(cluster, topic, victim), 30),
+            f"broker {victim} still leads a partition or counts as in sync",
         )
         cluster.start(victim)
         cluster.wait_for_brokers(REPLICATION_FACTOR)
@@ -112,7 +138,10 @@ def run(context: ChaosContext, profile: Profile, *, seed: int = 8) -> Outcome:
         consumer.terminate()
         code = consumer.wait(timeout=60)
         outcome.check(code == 0, f"the consumer exited {code} on SIGTERM")
-        wait_until(lambda: _fully_replicated(cluster, topic), 120, "3 in-sync replicas again")
+        outcome.check(
+            _eventually(lambda: _fully_replicated(cluster, topic), 120),
+            f"broker {victim} did not catch up: some partition has fewer than 3 in-sync replicas",
+        )
         on_cluster = dataclasses.replace(context, bootstrap=cluster.bootstrap)
         return finish(outcome, on_cluster, truth=truth, database_url=db, dlq_topic=dlq,
                       logs=logs, started=started)  # fmt: skip
