@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from functools import partial
 from types import FrameType
 from typing import Any
 
@@ -21,6 +22,7 @@ from consumer.database import Database
 from consumer.deadletter import DeadLetterPublisher
 from consumer.dlq.cli import add_dlq_parser, run_dlq
 from consumer.errors import ConfigError, PulseError, ServiceUnavailableError
+from consumer.kafka_security import kafka_security, open_client
 from consumer.logs import configure_logging
 from consumer.loop import ConsumerLoop, LoopOptions
 from consumer.metrics import ConsumerMetrics
@@ -212,27 +214,40 @@ def _serve_metrics(settings: Settings, registry: CollectorRegistry) -> int:
 
 def _connect_kafka(settings: Settings) -> tuple[KafkaConsumer, DeadLetterPublisher]:
     # Fail fast at start-up with a clear message; once running, outages are retried.
+    security = kafka_security(settings)
     common: dict[str, Any] = {
         "bootstrap_servers": settings.kafka_bootstrap_servers,
         "bootstrap_timeout_ms": 10_000,
         # kafka-python backs off up to 30 s between reconnects: after a broker restart
         # the consumer would sit idle that long. Java clients cap it at 1 s.
         "reconnect_backoff_max_ms": 1000,
+        **security,
     }
+    opened = partial(
+        open_client, bootstrap_servers=settings.kafka_bootstrap_servers, security=security
+    )
     try:
-        kafka = KafkaConsumer(
-            **common,
-            group_id=settings.kafka_group_id,
-            client_id=f"{settings.kafka_group_id}-consumer",
-            enable_auto_commit=False,
-            auto_offset_reset=settings.kafka_auto_offset_reset,
-            max_poll_records=settings.batch_max_records,
-            session_timeout_ms=settings.kafka_session_timeout_ms,
-            heartbeat_interval_ms=max(settings.kafka_session_timeout_ms // 4, 500),
-            fetch_max_bytes=52_428_800,
+        kafka = opened(
+            partial(
+                KafkaConsumer,
+                **common,
+                group_id=settings.kafka_group_id,
+                client_id=f"{settings.kafka_group_id}-consumer",
+                enable_auto_commit=False,
+                auto_offset_reset=settings.kafka_auto_offset_reset,
+                max_poll_records=settings.batch_max_records,
+                session_timeout_ms=settings.kafka_session_timeout_ms,
+                heartbeat_interval_ms=max(settings.kafka_session_timeout_ms // 4, 500),
+                fetch_max_bytes=52_428_800,
+            )
         )
-        dead_letters = DeadLetterPublisher(
-            **common, topic=settings.kafka_dlq_topic, group_id=settings.kafka_group_id
+        dead_letters = opened(
+            partial(
+                DeadLetterPublisher,
+                **common,
+                topic=settings.kafka_dlq_topic,
+                group_id=settings.kafka_group_id,
+            )
         )
     except KafkaError as exc:
         raise ServiceUnavailableError(

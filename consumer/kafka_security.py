@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kafka.errors import KafkaError, SaslAuthenticationFailedError
+from kafka.net.connection import KafkaConnection
 
 from consumer.errors import ConfigError, ServiceUnavailableError
 from consumer.settings import Settings
 
 _TLS_PROTOCOLS = ("SSL", "SASL_SSL")
-# kafka-python 3 logs each failed bootstrap connection here, with the exception.
-_MANAGER_LOGGER = "kafka.net.manager"
+# kafka-python 3 logs its connections' failures under this logger, with the objects.
+_NET_LOGGER = "kafka.net"
 T = TypeVar("T")
 
 
@@ -56,10 +57,9 @@ def open_client(
     KafkaAuthenticationError; every other KafkaError is the caller's to explain.
 
     kafka-python retries a refused login until its bootstrap timeout, then raises a bare
-    KafkaTimeoutError: the refusal itself reaches only its log, as the exception object
-    among the record's arguments, so the log of the connection manager is watched."""
+    KafkaTimeoutError: the refusal itself reaches only its log, so that is watched."""
     watch = _LoginRefusals()
-    source = logging.getLogger(_MANAGER_LOGGER)
+    source = logging.getLogger(_NET_LOGGER)
     saved = source.level, source.propagate
     if not source.isEnabledFor(logging.WARNING):
         # Listen at WARNING without showing what the user's log level hides.
@@ -79,14 +79,33 @@ def open_client(
 
 
 class _LoginRefusals(logging.Handler):
+    """Notices a login the broker refused, in kafka-python's log records (by type).
+
+    Brokers either answer the last SASL step with an error (kafka-python then logs a
+    SaslAuthenticationFailedError), or, as Kafka 4 does after a wrong SCRAM proof, simply
+    close the connection: then the record of the lost connection carries a connection
+    that had got its ApiVersions answer (the broker speaks our protocol) and failed to
+    initialize, i.e. it was lost during the SASL exchange that follows."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.refused = False
 
     def emit(self, record: logging.LogRecord) -> None:
         args = record.args if isinstance(record.args, tuple) else ()
-        if any(isinstance(arg, SaslAuthenticationFailedError) for arg in args):
+        if any(_is_refusal(arg) for arg in args):
             self.refused = True
+
+
+def _is_refusal(arg: object) -> bool:
+    if isinstance(arg, SaslAuthenticationFailedError):
+        return True
+    return (
+        isinstance(arg, KafkaConnection)
+        and arg.sasl_enabled
+        and arg.broker_version_data is not None
+        and arg.init_future.failed()
+    )
 
 
 def _refused(bootstrap_servers: str, security: Mapping[str, Any]) -> KafkaAuthenticationError:

@@ -16,6 +16,7 @@ from types import FrameType
 from typing import Any
 
 from consumer.errors import ConfigError
+from consumer.kafka_security import kafka_security
 from consumer.settings import Settings
 from producer.clock import (
     DAY_US,
@@ -125,6 +126,7 @@ class Run:
             partitions=self.partitions,
             replication_factor=self.replication_factor,
             timeout_ms=self.connect_timeout_ms,
+            security=kafka_security(self.settings),
         )
         publisher = self.connect()
         summary = Summary(topic=self.settings.kafka_topic, seed=self.seed)
@@ -198,6 +200,7 @@ def build_run(
         batch_size=batch_size,
         max_event_bytes=settings.max_event_bytes,
         bootstrap_timeout_ms=connect_timeout_ms,
+        security=kafka_security(settings),
     )
     return Run(
         settings=settings,

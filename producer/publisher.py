@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from kafka import KafkaProducer
@@ -14,6 +16,7 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 from kafka.partitioner.default import murmur2
 
 from consumer.errors import ConfigError, ServiceUnavailableError
+from consumer.kafka_security import open_client
 
 logger = logging.getLogger(__name__)
 
@@ -73,17 +76,25 @@ def ensure_topic(
     partitions: int,
     replication_factor: int,
     timeout_ms: int,
+    security: Mapping[str, Any] | None = None,
 ) -> bool:
     """Creates `topic` unless it exists; returns True when this call created it.
 
     An existing topic is left as it is, whatever its partition count: repartitioning
     would move users to other partitions and break their per-key order."""
+    security = dict(security or {})
     try:
-        admin = KafkaAdminClient(
+        admin = open_client(
+            partial(
+                KafkaAdminClient,
+                bootstrap_servers=bootstrap_servers,
+                client_id="pulse-producer-admin",
+                bootstrap_timeout_ms=timeout_ms,
+                request_timeout_ms=timeout_ms,
+                **security,
+            ),
             bootstrap_servers=bootstrap_servers,
-            client_id="pulse-producer-admin",
-            bootstrap_timeout_ms=timeout_ms,
-            request_timeout_ms=timeout_ms,
+            security=security,
         )
     except KafkaError as exc:
         raise _unreachable(bootstrap_servers, exc) from None
@@ -122,20 +133,28 @@ class Publisher:
         batch_size: int,
         max_event_bytes: int,
         bootstrap_timeout_ms: int = 10_000,
+        security: Mapping[str, Any] | None = None,
     ) -> None:
         self.topic = topic
         self.bootstrap_servers = bootstrap_servers
+        security = dict(security or {})
         try:
-            self._producer = KafkaProducer(
+            self._producer = open_client(
+                partial(
+                    KafkaProducer,
+                    bootstrap_servers=bootstrap_servers,
+                    client_id="pulse-producer",
+                    acks="all",
+                    linger_ms=linger_ms,
+                    batch_size=batch_size,
+                    compression_type=compression,
+                    max_request_size=max(MIN_MAX_REQUEST_BYTES, max_event_bytes + 65_536),
+                    bootstrap_timeout_ms=bootstrap_timeout_ms,
+                    reconnect_backoff_max_ms=1000,  # not 30 s: resume soon after a broker restart
+                    **security,
+                ),
                 bootstrap_servers=bootstrap_servers,
-                client_id="pulse-producer",
-                acks="all",
-                linger_ms=linger_ms,
-                batch_size=batch_size,
-                compression_type=compression,
-                max_request_size=max(MIN_MAX_REQUEST_BYTES, max_event_bytes + 65_536),
-                bootstrap_timeout_ms=bootstrap_timeout_ms,
-                reconnect_backoff_max_ms=1000,  # not 30 s: resume soon after a broker restart
+                security=security,
             )
             partitions = self._producer.partitions_for(topic)
         except KafkaError as exc:

@@ -19,6 +19,7 @@ from consumer.dlq.replay import ReplayPolicy, Republisher, Verdict, judge_all
 from consumer.dlq.replay_report import ReplayReport, render_report, report_json
 from consumer.dlq.show import record_json, render_footer, render_record
 from consumer.dlq.summary import render_summary, summarize, summary_json
+from consumer.kafka_security import kafka_security
 from consumer.migrations import migrate
 from consumer.settings import Settings
 
@@ -39,7 +40,9 @@ def _selection(args: argparse.Namespace) -> Selection:
 
 def _reader(settings: Settings) -> DeadLetterReader:
     return DeadLetterReader(
-        bootstrap_servers=settings.kafka_bootstrap_servers, topic=settings.kafka_dlq_topic
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        topic=settings.kafka_dlq_topic,
+        security=kafka_security(settings),
     )
 
 
@@ -117,7 +120,9 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
             )
         publisher = (
             Republisher(
-                bootstrap_servers=settings.kafka_bootstrap_servers, topic=settings.kafka_topic
+                bootstrap_servers=settings.kafka_bootstrap_servers,
+                topic=settings.kafka_topic,
+                security=kafka_security(settings),
             )
             if args.apply
             else None

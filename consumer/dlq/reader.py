@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Mapping
+from functools import partial
 from types import TracebackType
 from typing import Any
 
@@ -23,6 +24,7 @@ from consumer.dlq.errors import FilterError, TopicMissingError
 from consumer.dlq.filters import Selection
 from consumer.dlq.records import DeadLetterRecord, from_kafka
 from consumer.errors import ServiceUnavailableError
+from consumer.kafka_security import open_client
 
 _POLL_MS = 500
 _MAX_POLL_RECORDS = 500
@@ -36,23 +38,31 @@ class DeadLetterReader:
         topic: str,
         stall_timeout_s: float = 60.0,
         bootstrap_timeout_ms: int = 10_000,
+        security: Mapping[str, Any] | None = None,
     ) -> None:
         self.topic = topic
         self._bootstrap_servers = bootstrap_servers
         self._stall_timeout_s = stall_timeout_s
+        security = dict(security or {})
         try:
-            self._consumer = KafkaConsumer(
+            self._consumer = open_client(
+                partial(
+                    KafkaConsumer,
+                    bootstrap_servers=bootstrap_servers,
+                    bootstrap_timeout_ms=bootstrap_timeout_ms,
+                    group_id=None,
+                    client_id="pulse-dlq",
+                    enable_auto_commit=False,
+                    # Reading must never create the topic it inspects (the broker may allow it).
+                    allow_auto_create_topics=False,
+                    # Retention may delete the head of a partition while we read it.
+                    auto_offset_reset="earliest",
+                    max_poll_records=_MAX_POLL_RECORDS,
+                    fetch_max_bytes=52_428_800,
+                    **security,
+                ),
                 bootstrap_servers=bootstrap_servers,
-                bootstrap_timeout_ms=bootstrap_timeout_ms,
-                group_id=None,
-                client_id="pulse-dlq",
-                enable_auto_commit=False,
-                # Reading must never create the topic it inspects (the broker may allow it).
-                allow_auto_create_topics=False,
-                # Retention may delete the head of a partition while we read it.
-                auto_offset_reset="earliest",
-                max_poll_records=_MAX_POLL_RECORDS,
-                fetch_max_bytes=52_428_800,
+                security=security,
             )
         except KafkaError as exc:
             raise _unreachable(bootstrap_servers, exc) from None

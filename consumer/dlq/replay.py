@@ -14,9 +14,10 @@ Safe by construction rather than by bookkeeping:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from kafka import KafkaProducer
@@ -25,6 +26,7 @@ from kafka.errors import KafkaError
 from consumer.contract import TimeWindow
 from consumer.dlq.records import REPLAY_COUNT_HEADER, REPLAY_ORIGIN_HEADER, DeadLetterRecord
 from consumer.errors import ServiceUnavailableError
+from consumer.kafka_security import open_client
 from consumer.validation import Rejection, decode_event
 
 _FLUSH_EVERY = 1000
@@ -85,18 +87,32 @@ def replay_headers(record: DeadLetterRecord) -> list[tuple[str, bytes]]:
 class Republisher:
     """Sends replayed records to the main topic and waits for acks=all on each."""
 
-    def __init__(self, *, bootstrap_servers: str, topic: str, timeout_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        *,
+        bootstrap_servers: str,
+        topic: str,
+        timeout_s: float = 60.0,
+        security: Mapping[str, Any] | None = None,
+    ) -> None:
         self.topic = topic
         self._timeout_s = timeout_s
         self._bootstrap_servers = bootstrap_servers
         self._pending: list[Any] = []
+        security = dict(security or {})
         try:
-            self._producer = KafkaProducer(
+            self._producer = open_client(
+                partial(
+                    KafkaProducer,
+                    bootstrap_servers=bootstrap_servers,
+                    bootstrap_timeout_ms=10_000,
+                    acks="all",
+                    linger_ms=5,
+                    client_id="pulse-dlq-replay",
+                    **security,
+                ),
                 bootstrap_servers=bootstrap_servers,
-                bootstrap_timeout_ms=10_000,
-                acks="all",
-                linger_ms=5,
-                client_id="pulse-dlq-replay",
+                security=security,
             )
         except KafkaError as exc:
             raise self._failed(exc) from None

@@ -4,9 +4,11 @@ its own ports and folder, reuses the stack's jars, and is always stopped on exit
 
 from __future__ import annotations
 
+import gc
 import socket
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from stack.kafka.config import (
 )
 from stack.kafka.maven import ensure_libs
 from stack.paths import REPO_ROOT, Layout, versions
+from stack.ports import is_listening
 from stack.process import ProcessExitedError, run, spawn, stop, tail, wait_until
 
 READY_TIMEOUT_S = 90.0
@@ -185,15 +188,26 @@ def secure_broker(
 
 
 def _wait_ready(broker: SecureBroker, *, alive: Callable[[], bool]) -> None:
+    """Waits for the port, then for an authenticated metadata answer.
+
+    A kafka-python client whose connection is refused leaves its socket behind, and the
+    garbage collector would report it later against whatever runs next (a test): so no
+    client is tried before the port listens, and the leftovers are collected here."""
     started = time.monotonic()
+    host, port = broker.sasl_bootstrap.rsplit(":", 1)
     try:
         ready = wait_until(
+            lambda: is_listening(host, int(port)), timeout_s=READY_TIMEOUT_S, alive=alive
+        ) and wait_until(
             lambda: metadata_ok(broker.sasl_bootstrap, **broker.client_options()),
             timeout_s=READY_TIMEOUT_S,
             alive=alive,
         )
     except ProcessExitedError:
         ready = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
     if not ready:
         raise StartError(
             f"the SASL test broker did not answer on {broker.sasl_bootstrap} within "
