@@ -21,6 +21,7 @@ from kafka.admin import KafkaAdminClient
 from kafka.codec import has_lz4
 
 from consumer.errors import PulseError
+from consumer.kafka_security import kafka_security
 from consumer.settings import Settings, load_settings
 from producer.app import ClockChoice, make_simulator
 from producer.faults import FaultPlan
@@ -181,6 +182,7 @@ def connect(settings: Settings, topic: str, compression: str) -> Publisher:
         linger_ms=20,
         batch_size=256 * 1024,
         max_event_bytes=settings.max_event_bytes,
+        security=kafka_security(settings),
     )
 
 
@@ -199,6 +201,7 @@ def measure(settings: Settings, events: int, repeat: int, compressions: list[str
         partitions=PARTITIONS,
         replication_factor=1,
         timeout_ms=10_000,
+        security=kafka_security(settings),
     )
     try:
         for compression in compressions:
@@ -209,7 +212,9 @@ def measure(settings: Settings, events: int, repeat: int, compressions: list[str
             both = end_to_end(settings, topic, compression, events)
             figures.append(median_figure("generate + publish", name, repeat, both))
     finally:
-        admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+        admin = KafkaAdminClient(
+            bootstrap_servers=settings.kafka_bootstrap_servers, **kafka_security(settings)
+        )
         admin.delete_topics([topic])
         admin.close()
     return figures

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from consumer.kafka_security import kafka_security
 from consumer.settings import Settings
 
 
@@ -19,4 +20,5 @@ def pulse_fetch_config(settings: Settings, *, group_id: str) -> dict[str, Any]:
         "session_timeout_ms": settings.kafka_session_timeout_ms,
         "heartbeat_interval_ms": max(settings.kafka_session_timeout_ms // 4, 500),
         "fetch_max_bytes": 52_428_800,
+        **kafka_security(settings),
     }
