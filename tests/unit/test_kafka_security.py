@@ -1,0 +1,82 @@
+"""The Kafka security settings: which combinations load, the kafka-python options they
+give, and that the SASL password stays out of every printed form of the settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from consumer.errors import ConfigError
+from consumer.kafka_security import kafka_security
+from consumer.settings import load_settings
+
+PASSWORD = "correct-horse-battery"
+
+
+def test_plaintext_by_default_gives_only_the_protocol() -> None:
+    assert kafka_security(load_settings()) == {"security_protocol": "PLAINTEXT"}
+
+
+def test_sasl_gives_mechanism_and_credentials() -> None:
+    settings = load_settings(
+        kafka_security_protocol="sasl_plaintext",
+        kafka_sasl_mechanism="scram-sha-512",
+        kafka_sasl_username="pulse",
+        kafka_sasl_password=PASSWORD,
+    )
+    assert kafka_security(settings) == {
+        "security_protocol": "SASL_PLAINTEXT",
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_plain_username": "pulse",
+        "sasl_plain_password": PASSWORD,
+    }
+
+
+def test_sasl_ssl_passes_the_ca_file(tmp_path: Path) -> None:
+    cafile = tmp_path / "ca.pem"
+    cafile.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    settings = load_settings(
+        kafka_security_protocol="SASL_SSL",
+        kafka_sasl_username="pulse",
+        kafka_sasl_password=PASSWORD,
+        kafka_ssl_cafile=str(cafile),
+    )
+    assert kafka_security(settings)["ssl_cafile"] == str(cafile)
+
+
+def test_a_missing_ca_file_is_a_config_error(tmp_path: Path) -> None:
+    settings = load_settings(kafka_security_protocol="SSL", kafka_ssl_cafile=str(tmp_path / "no"))
+    with pytest.raises(ConfigError, match=r"KAFKA_SSL_CAFILE=.* is not a readable file"):
+        kafka_security(settings)
+
+
+@pytest.mark.parametrize("missing", ["kafka_sasl_username", "kafka_sasl_password"])
+def test_sasl_without_both_credentials_is_one_clear_error(missing: str) -> None:
+    given = {"kafka_sasl_username": "pulse", "kafka_sasl_password": PASSWORD}
+    del given[missing]
+    with pytest.raises(ConfigError) as caught:
+        load_settings(kafka_security_protocol="SASL_SSL", **given)
+    assert "KAFKA_SECURITY_PROTOCOL=SASL_SSL needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD" in (
+        str(caught.value)
+    )
+    assert PASSWORD not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("kafka_security_protocol", "TLS"), ("kafka_sasl_mechanism", "GSSAPI")],
+)
+def test_unknown_protocol_or_mechanism_names_the_choices(field: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=rf"{field.upper()}: .*must be one of"):
+        load_settings(**{field: value})
+
+
+def test_the_password_is_hidden_in_every_printed_form_of_the_settings() -> None:
+    settings = load_settings(
+        kafka_security_protocol="SASL_PLAINTEXT",
+        kafka_sasl_username="pulse",
+        kafka_sasl_password=PASSWORD,
+    )
+    for text in (repr(settings), str(settings), settings.model_dump_json()):
+        assert PASSWORD not in text
