@@ -1,6 +1,6 @@
-"""The short chaos scenarios (tests/chaos): crash loop, database outage, scale-out and
-hostile input, each ending with reconcile = 0 drift and the producer's ground truth
-balanced. `make chaos` runs the long versions of the same code."""
+"""The short chaos scenarios (tests/chaos): crash loop, database outage, scale-out,
+hostile input and the circuit breaker, each ending with reconcile = 0 drift and the
+producer's ground truth balanced. `make chaos` runs the long versions of the same code."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ import pytest
 from tests.chaos.context import ChaosContext, chaos_context
 from tests.chaos.profiles import SHORT
 from tests.chaos.report import Outcome, format_table
-from tests.chaos.scenarios import crash_loop, database_outage, hostile_input, scale_out
+from tests.chaos.scenarios import (
+    breaker,
+    crash_loop,
+    database_outage,
+    hostile_input,
+    scale_out,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -27,8 +33,8 @@ def context(
 
 @pytest.mark.parametrize(
     "scenario",
-    [crash_loop.run, database_outage.run, scale_out.run, hostile_input.run],
-    ids=["crash-loop", "database-outage", "scale-out", "hostile-input"],
+    [crash_loop.run, database_outage.run, scale_out.run, hostile_input.run, breaker.run],
+    ids=["crash-loop", "database-outage", "scale-out", "hostile-input", "circuit-breaker"],
 )
 def test_short_scenario(
     context: ChaosContext, scenario: Callable[[ChaosContext, object], Outcome]

@@ -8,6 +8,7 @@ from tests.chaos.context import ChaosContext
 from tests.chaos.profiles import Profile
 from tests.chaos.report import Outcome
 from tests.chaos.scenarios import (
+    breaker,
     broker_restart,
     crash_loop,
     database_outage,
@@ -25,6 +26,7 @@ SCENARIOS: dict[str, Scenario] = {
     broker_restart.NAME: broker_restart.run,
     scale_out.NAME: scale_out.run,
     hostile_input.NAME: hostile_input.run,
+    breaker.NAME: breaker.run,
     long_run.NAME: long_run.run,
     multi_broker.NAME: multi_broker.run,
 }
