@@ -188,6 +188,8 @@ def _measure(
             bootstrap, topic, rate=rate, duration_s=duration_s, partitions=partitions, stem=stem
         )
         produce_to, busy_to = time.monotonic(), procfs.machine_busy_s()
+        # Markers stop with the producer: a marker in flight would keep the lag above 0.
+        probe.stop()
         drain_s = _wait_for_drain(lag, after=produce_to, timeout_s=60.0)
         buckets = scrape_buckets(port, _FRESHNESS)
     finally:
@@ -240,12 +242,13 @@ def _produce(
 
 
 def _wait_for_drain(lag: LagSampler, *, after: float, timeout_s: float) -> float | None:
-    """Seconds from `after` until a lag sample shows nothing left; None on timeout."""
+    """Seconds from `after` until the first lag sample that shows nothing left; None
+    on timeout."""
     deadline = after + timeout_s
     while time.monotonic() < deadline:
-        latest = lag.latest()
-        if latest is not None and latest.at >= after and latest.lag == 0:
-            return latest.at - after
+        drained = next((s for s in lag.samples if s.at >= after and s.lag == 0), None)
+        if drained is not None:
+            return drained.at - after
         time.sleep(0.2)
     return None
 

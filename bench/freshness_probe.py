@@ -89,7 +89,10 @@ class FreshnessProbe:
         return False
 
     def stop(self, *, settle_s: float = 10.0) -> None:
-        """Stops sending, gives the markers in flight `settle_s` to show up, then stops."""
+        """Stops sending, gives the markers in flight `settle_s` to show up, then stops;
+        a second call does nothing."""
+        if self._stopped.is_set():
+            return
         self._sending.clear()
         deadline = time.monotonic() + settle_s
         while time.monotonic() < deadline and any(m.seen_at is None for m in self.markers()):
