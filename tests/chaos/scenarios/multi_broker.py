@@ -129,7 +129,7 @@ def run(context: ChaosContext, profile: Profile, *, seed: int = 8) -> Outcome:
             f"broker {victim} still leads a partition or counts as in sync",
         )
         cluster.start(victim)
-        cluster.wait_for_brokers(REPLICATION_FACTOR)
+        cluster.wait_for_brokers()
 
         producer_code = producer.wait(timeout=900)
         outcome.check(producer_code == 0, f"producer exited {producer_code} (records unacked?)")
