@@ -137,6 +137,24 @@ def test_rate_is_held() -> None:
     assert 0.28 < elapsed < 3.0  # 0.3 s at 500/s; generous above for a busy machine
 
 
+def test_a_silent_broker_is_said_once_and_its_return_too(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Acks come only every 40 records: at 400/s that is 0.1 s of silence, above 0.03 s.
+    monkeypatch.setattr("producer.runner.ACK_SILENCE_WARN_S", 0.03)
+    caplog.set_level("INFO", logger="producer.runner")
+    summary = run(records=_stream(120), sender=FakeSender(ack_every=40),
+                  summary=Summary(topic="t", seed=2), limits=RunLimits(count=120, rate=400.0),
+                  should_stop=lambda: False)  # fmt: skip
+    assert summary.acked == 120
+    messages = [r.getMessage() for r in caplog.records if r.name == "producer.runner"]
+    silent = [m for m in messages if m.startswith("Kafka has not acknowledged any record")]
+    back = [m for m in messages if m.startswith("Kafka acknowledges records again")]
+    assert silent
+    assert back
+    assert len(silent) == len(back) <= 3  # once per silence, not once per record
+
+
 def test_a_stop_request_ends_the_run_cleanly() -> None:
     sender = FakeSender()
     calls = 0
