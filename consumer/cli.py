@@ -22,7 +22,8 @@ from consumer.database import Database
 from consumer.deadletter import DeadLetterPublisher
 from consumer.dlq.cli import add_dlq_parser, run_dlq
 from consumer.errors import ConfigError, PulseError, ServiceUnavailableError
-from consumer.kafka_security import kafka_security, open_client
+from consumer.kafka_client import open_client
+from consumer.kafka_security import kafka_security
 from consumer.logs import configure_logging
 from consumer.loop import ConsumerLoop, LoopOptions
 from consumer.metrics import ConsumerMetrics

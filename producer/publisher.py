@@ -16,7 +16,7 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 from kafka.partitioner.default import murmur2
 
 from consumer.errors import ConfigError, ServiceUnavailableError
-from consumer.kafka_security import open_client
+from consumer.kafka_client import open_client
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from consumer.dlq.errors import FilterError, TopicMissingError
 from consumer.dlq.filters import Selection
 from consumer.dlq.records import DeadLetterRecord, from_kafka
 from consumer.errors import ServiceUnavailableError
-from consumer.kafka_security import open_client
+from consumer.kafka_client import open_client
 
 _POLL_MS = 500
 _MAX_POLL_RECORDS = 500

@@ -26,7 +26,7 @@ from kafka.errors import KafkaError
 from consumer.contract import TimeWindow
 from consumer.dlq.records import REPLAY_COUNT_HEADER, REPLAY_ORIGIN_HEADER, DeadLetterRecord
 from consumer.errors import ServiceUnavailableError
-from consumer.kafka_security import open_client
+from consumer.kafka_client import open_client
 from consumer.validation import Rejection, decode_event
 
 _FLUSH_EVERY = 1000
