@@ -21,7 +21,7 @@ import psycopg
 from kafka.errors import KafkaError
 
 from bench import machine
-from bench.contenders import PULSE_FACTS, RAW, contenders_by_key
+from bench.contenders import NOT_QUICK, PULSE_FACTS, RAW, contenders_by_key
 from bench.contenders.pulse import PulseConsumer
 from bench.measurement import Contender, Measurement, Workload
 from bench.preload import Mix, preload
@@ -62,8 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=20_000,
         help="records the naive consumer handles before its rate is extrapolated",
     )
-    parser.add_argument("--only", nargs="+", choices=keys, default=keys, metavar="CONTENDER",
-                        help=f"contenders to run, of: {', '.join(keys)}")  # fmt: skip
+    parser.add_argument("--only", nargs="+", choices=keys, metavar="CONTENDER",
+                        help=f"contenders to run, of: {', '.join(keys)} (default: all; "
+                        f"--quick leaves out {', '.join(NOT_QUICK)})")  # fmt: skip
     parser.add_argument("--exit-when-idle", type=float, default=2.0, metavar="SECONDS")
     parser.add_argument(
         "--max-seconds",
@@ -111,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     events = args.events or (QUICK_EVENTS if args.quick else 1_000_000)
     runs = args.runs or (QUICK_RUNS if args.quick else 3)
+    if args.only is None:
+        args.only = [k for k in contenders_by_key() if not (args.quick and k in NOT_QUICK)]
     try:
         return _bench(args, load_settings(), events=events, runs=runs)
     except (PulseError, KafkaError, psycopg.OperationalError) as exc:

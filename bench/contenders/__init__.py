@@ -1,10 +1,11 @@
 """The contenders of the consumer benchmark, each draining the same pre-loaded topic in
-its own process: raw consumption, the naive consumer, and Pulse (facts only, and with
-every aggregate). A new contender (a peer tool, another configuration) is one more class
-with `name` and `measure(workload, run)`."""
+its own process: raw consumption, the naive consumer, Pulse (facts only, and with every
+aggregate) and the peer Kafka Connect + Debezium JDBC sink. A new contender (a peer tool,
+another configuration) is one more class with `name` and `measure(workload, run)`."""
 
 from __future__ import annotations
 
+from bench.contenders.connect import ConnectJdbcSink
 from bench.contenders.naive import NaiveConsumer
 from bench.contenders.pulse import PulseConsumer
 from bench.contenders.raw import RawConsumption
@@ -14,6 +15,9 @@ RAW = "raw"
 NAIVE = "naive"
 PULSE_FACTS = "pulse-facts"
 PULSE_AGGREGATES = "pulse-aggregates"
+CONNECT = "connect"
+# Left out of --quick unless named: its first run resolves ~75 MB of jars with Maven.
+NOT_QUICK = (CONNECT,)
 
 
 def contenders_by_key() -> dict[str, Contender]:
@@ -23,4 +27,5 @@ def contenders_by_key() -> dict[str, Contender]:
         NAIVE: NaiveConsumer(),
         PULSE_FACTS: PulseConsumer(aggregates=False),
         PULSE_AGGREGATES: PulseConsumer(aggregates=True),
+        CONNECT: ConnectJdbcSink(),
     }

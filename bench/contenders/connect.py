@@ -1,0 +1,100 @@
+"""The peer: Kafka Connect (standalone) with the Debezium JDBC sink, upserting facts into a
+fresh database. It reads its own JSON-with-schema copy of the topic (see
+bench/connect/envelope.py), made before the clock starts. Its rate is records / (last
+partition's sentinel row seen in the table - worker start): JVM start-up counts, as
+Pulse's start-up does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.connect.envelope import Copied, copy_topic
+from bench.connect.libs import ensure_libs, jar_version
+from bench.connect.worker import BATCH_SIZE
+from bench.contenders._child import REPO, child_env, log_tail, python_module, read_result
+from bench.measurement import Measurement, Workload
+from bench.scratch import create_topic, delete_topics, scratch_database, unique_name
+from bench.watch import ChildRun, watch
+
+# Jars whose versions go into the report's JSON next to the figures.
+_VERSIONED = ("connect-runtime", "debezium-connector-jdbc", "postgresql", "hibernate-core")
+
+
+class ConnectJdbcSink:
+    name = "Kafka Connect + Debezium JDBC sink"
+
+    def measure(self, workload: Workload, run: int) -> Measurement:
+        stem = workload.workdir / f"connect-{run}"
+        libs = ensure_libs()
+        bootstrap = workload.settings.kafka_bootstrap_servers
+        topic, dlq = unique_name("bench.connect."), unique_name("bench.connect.dlq.")
+        create_topic(bootstrap, topic, workload.partitions)
+        create_topic(bootstrap, dlq, 1)
+        database = unique_name("pulse_bench_connect_")
+        try:
+            copied = copy_topic(
+                bootstrap_servers=bootstrap, source=workload.topic, target=topic,
+                partitions=workload.partitions, records=workload.records,
+            )  # fmt: skip
+            with scratch_database(workload.admin_database_url, database) as url:
+                command = python_module(
+                    "bench.baselines.connect_sink",
+                    "--bootstrap-servers", bootstrap,
+                    "--topic", topic,
+                    "--dlq-topic", dlq,
+                    "--database-url", url,
+                    "--sentinels", ",".join(copied.sentinels),
+                    "--libs", str(libs),
+                    "--workdir", str(stem),
+                )  # fmt: skip
+                child = watch(
+                    command,
+                    cwd=REPO,
+                    env=child_env(),
+                    stdout_path=stem.with_suffix(".out"),
+                    log_path=stem.with_suffix(".log"),
+                    database=database,
+                    expected=workload.records,
+                )
+        finally:
+            delete_topics(bootstrap, [topic, dlq])
+        measurement = self._measurement(run, child, copied, stem)
+        measurement.details["versions"] = {name: jar_version(libs, name) for name in _VERSIONED}
+        return measurement
+
+    def _measurement(self, run: int, child: ChildRun, copied: Copied, stem: Path) -> Measurement:
+        log = stem.with_suffix(".log")
+        result = read_result(stem.with_suffix(".out"))
+        done_at = result.get("done_at") if result else None
+        complete = child.exit_code == 0 and result is not None and done_at is not None
+        records = seconds = 0.0
+        if result is not None and done_at is not None:
+            records, seconds = result["records"], float(done_at) - float(result["started_at"])
+        note = "" if complete else f"failed: {(result or {}).get('failure') or log_tail(log)}"
+        return Measurement(
+            contender=self.name,
+            run=run,
+            records=int(records),
+            seconds=seconds,
+            # The worker's own CPU (JVM), without the Python wrapper that waits for it.
+            cpu_s=float(result["worker_cpu_s"]) if result else child.cpu_s,
+            peak_rss_bytes=child.peak_rss_bytes,
+            broker_cpu_s=child.broker_cpu_s,
+            postgres_cpu_s=child.postgres_cpu_s,
+            complete=complete,
+            note=note,
+            details={
+                "rows": result.get("rows") if result else None,
+                "dead_lettered": result.get("dead_lettered") if result else None,
+                "enveloped_records": copied.wrapped,
+                "topic_value_bytes": copied.value_bytes,
+                "batch_size": BATCH_SIZE,
+                "postgres_server_cpu_s": child.postgres_server_cpu_s,
+                "machine_busy_s": child.machine_busy_s,
+                "process_s": child.ended_at - child.spawned_at,
+                "exit_code": child.exit_code,
+                "worker_exit_code": result.get("worker_exit_code") if result else None,
+                "stopped_because": child.stopped_because,
+                "logs": str(stem),
+            },
+        )

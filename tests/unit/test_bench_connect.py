@@ -1,0 +1,56 @@
+"""The Kafka Connect peer's pieces that need no worker: the JSON-with-schema envelope and
+the connector's settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.connect.envelope import event_schema, sentinel, wrap
+from bench.connect.worker import SinkJob, connector_properties, jdbc_url
+
+EVENT = (
+    b'{"schema_version":1,"event_id":"eab536cd-57da-496d-b26e-086d560abce6",'
+    b'"occurred_at":"2026-12-02T06:05:02.700901Z","user_id":"u-6c973d89d2",'
+    b'"session_id":"s-35c731cce8b0829c","device":"mobile",'
+    b'"location":{"country":"IN","city":"Kanpur"},"event_type":"login"}'
+)
+
+
+def test_an_object_is_wrapped_with_its_bytes_kept() -> None:
+    envelope = json.loads(wrap(EVENT))
+    assert envelope["schema"] == event_schema()
+    assert envelope["payload"] == json.loads(EVENT)
+
+
+@pytest.mark.parametrize(
+    "value", [EVENT[:-5], b'"login"', b"[1, 2]", b"42", b'{"city":"M\xfcnchen"}']
+)
+def test_what_is_not_a_json_object_is_copied_unchanged(value: bytes) -> None:
+    assert wrap(value) is value
+
+
+def test_the_sentinel_fills_every_required_field() -> None:
+    envelope = json.loads(sentinel("00000000-0000-4000-8000-000000000001"))
+    required = [f["field"] for f in envelope["schema"]["fields"] if not f.get("optional")]
+    assert all(envelope["payload"].get(name) for name in required)
+    assert envelope["payload"]["event_id"] == "00000000-0000-4000-8000-000000000001"
+
+
+def test_the_connector_upserts_on_event_id_and_dead_letters_refusals(tmp_path: Path) -> None:
+    job = SinkJob(
+        bootstrap_servers="127.0.0.1:9092", topic="t", dlq_topic="t.dlq",
+        database_url="host=127.0.0.1 port=5432 dbname=bench user=u password=p",
+        table="events", workdir=tmp_path,
+    )  # fmt: skip
+    props = connector_properties(job)
+    assert (props["insert.mode"], props["primary.key.fields"]) == ("upsert", "event_id")
+    assert (props["errors.tolerance"], props["errors.deadletterqueue.topic.name"]) == (
+        "all",
+        "t.dlq",
+    )
+    url, user, password = jdbc_url(job.database_url)
+    assert url == "jdbc:postgresql://127.0.0.1:5432/bench?stringtype=unspecified"
+    assert (user, password) == ("u", "p")
