@@ -61,7 +61,8 @@ def parse_database_url(url: str, setting: str = "DATABASE_URL") -> DatabaseTarge
         parts = conninfo_to_dict(url)
     except psycopg.ProgrammingError as exc:
         raise ConfigError(
-            f"{setting} is not a valid libpq URL ({redact(str(exc), [url])}). Fix it, then retry."
+            f"{setting} is not a valid libpq URL ({redact(str(exc).strip(), [url])}). Fix it, "
+            "then retry."
         ) from None
     host = str(parts.get("host") or "")
     missing = [key for key in ("user", "password", "dbname") if not parts.get(key)]
