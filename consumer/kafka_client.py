@@ -9,7 +9,13 @@ import ssl
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from kafka.errors import KafkaError, SaslAuthenticationFailedError
+from kafka.errors import (
+    IllegalSaslStateError,
+    KafkaConnectionError,
+    KafkaError,
+    SaslAuthenticationFailedError,
+    UnsupportedSaslMechanismError,
+)
 from kafka.net.connection import KafkaConnection
 
 from consumer.errors import ServiceUnavailableError
@@ -25,6 +31,10 @@ class KafkaAuthenticationError(ServiceUnavailableError):
 
 class KafkaTlsError(ServiceUnavailableError):
     """The TLS handshake failed (untrusted certificate, or no TLS on that listener)."""
+
+
+class KafkaSaslMismatchError(ServiceUnavailableError):
+    """The listener takes no SASL, or not with the configured mechanism."""
 
 
 def open_client(
@@ -48,6 +58,8 @@ def open_client(
     except KafkaError:
         if watch.refused:
             raise _refused(bootstrap_servers, security) from None
+        if watch.sasl_mismatch is not None:
+            raise _mismatch(bootstrap_servers, security, watch.sasl_mismatch) from None
         if watch.tls_error is not None:
             raise _tls_failed(bootstrap_servers, watch.tls_error) from None
         raise
@@ -64,25 +76,36 @@ class _FailureWatch(logging.Handler):
     SaslAuthenticationFailedError), or, as Kafka 4 does after a wrong SCRAM proof, simply
     close the connection: then the record of the lost connection carries a connection
     that had got its ApiVersions answer (the broker speaks our protocol) and failed to
-    initialize, i.e. it was lost during the SASL exchange that follows. A failed TLS
-    handshake is logged as a KafkaConnectionError raised while handling an ssl.SSLError."""
+    initialize, i.e. it was lost during the SASL exchange that follows. A listener
+    without SASL (or without the mechanism) answers the handshake with an error instead.
+    A failed TLS handshake is a KafkaConnectionError raised while handling an SSLError."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.refused = False
+        self.sasl_mismatch: KafkaError | None = None
         self.tls_error: ssl.SSLError | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        for arg in record.args if isinstance(record.args, tuple) else ():
-            if _is_refusal(arg):
-                self.refused = True
-            elif isinstance(arg, KafkaError) and isinstance(arg.__context__, ssl.SSLError):
-                self.tls_error = arg.__context__
+        args = record.args if isinstance(record.args, tuple) else ()
+        errors = [arg for arg in args if isinstance(arg, KafkaError)]
+        if any(isinstance(error, SaslAuthenticationFailedError) for error in errors):
+            self.refused = True
+        elif any(_lost_during_sasl(arg) for arg in args):
+            for error in errors:
+                if isinstance(error, _SASL_MISMATCH):
+                    self.sasl_mismatch = error
+                elif isinstance(error, KafkaConnectionError):
+                    self.refused = True
+        for error in errors:
+            if isinstance(error.__context__, ssl.SSLError):
+                self.tls_error = error.__context__
 
 
-def _is_refusal(arg: object) -> bool:
-    if isinstance(arg, SaslAuthenticationFailedError):
-        return True
+_SASL_MISMATCH = (IllegalSaslStateError, UnsupportedSaslMechanismError)
+
+
+def _lost_during_sasl(arg: object) -> bool:
     return (
         isinstance(arg, KafkaConnection)
         and arg.sasl_enabled
@@ -98,6 +121,17 @@ def _refused(bootstrap_servers: str, security: Mapping[str, Any]) -> KafkaAuthen
         f"{bootstrap_servers} ({security.get('security_protocol')}, "
         f"{security.get('sasl_mechanism')}): check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD "
         "and KAFKA_SASL_MECHANISM."
+    )
+
+
+def _mismatch(
+    bootstrap_servers: str, security: Mapping[str, Any], error: KafkaError
+) -> KafkaSaslMismatchError:
+    return KafkaSaslMismatchError(
+        f"Kafka at {bootstrap_servers} does not take {security.get('sasl_mechanism')} logins "
+        f"on that listener ({type(error).__name__}): check that KAFKA_SECURITY_PROTOCOL "
+        "matches the listener (a PLAINTEXT or SSL listener takes no SASL) and that the "
+        "broker enables KAFKA_SASL_MECHANISM."
     )
 
 

@@ -42,6 +42,7 @@ class SecureBroker:
 
     sasl_bootstrap: str  # SASL_PLAINTEXT
     ssl_bootstrap: str  # SASL_SSL, certificate for 127.0.0.1 and localhost
+    plain_bootstrap: str  # PLAINTEXT, no authentication: the broker's own listener
     cafile: Path  # the broker's self-signed certificate, in PEM
     username: str
     password: str = field(repr=False)
@@ -163,6 +164,7 @@ def secure_broker(
     (folder / "log4j2.properties").write_text(render_log4j2(server_log=log), encoding="utf-8")
     broker = SecureBroker(
         sasl_bootstrap=f"127.0.0.1:{ports['SASL_PLAINTEXT']}",
+        plain_bootstrap=f"127.0.0.1:{ports['INTERNAL']}",
         ssl_bootstrap=f"127.0.0.1:{ports['SASL_SSL']}",
         cafile=_make_certificate(folder),
         username=username,
