@@ -21,9 +21,10 @@ import psycopg
 from kafka.errors import KafkaError
 
 from bench import machine
-from bench.contenders import NOT_QUICK, PULSE_FACTS, RAW, contenders_by_key
+from bench.contenders import CONNECT, NOT_QUICK, PULSE_FACTS, RAW, contenders_by_key
 from bench.contenders.pulse import PulseConsumer
 from bench.measurement import Contender, Measurement, Workload
+from bench.peers import peer_section
 from bench.preload import Mix, preload
 from bench.profiling import top_functions
 from bench.report import Context, render, write
@@ -185,6 +186,9 @@ def _bench(args: argparse.Namespace, settings: Settings, *, events: int, runs: i
     )
     goals = [t for t in targets() if PULSE_FACTS in args.only]
     markdown = render(ctx, rows, measurements, goals, ceiling=ceiling, profile=profile)
+    pulse = [PulseConsumer(aggregates=a).name for a in (False, True)]
+    peer = contenders_by_key()[CONNECT].name
+    markdown += "\n".join(["", *peer_section(measurements, pulse, peer)]).rstrip() + "\n"
     extra = {"producer_summary": loaded.producer_summary, "preload_seconds": loaded.seconds}
     md_path, json_path = write(
         args.results_dir, ctx=ctx, markdown=markdown, rows=rows, measurements=measurements,

@@ -70,7 +70,13 @@ class ConnectJdbcSink:
         records = seconds = 0.0
         if result is not None and done_at is not None:
             records, seconds = result["records"], float(done_at) - float(result["started_at"])
-        note = "" if complete else f"failed: {(result or {}).get('failure') or log_tail(log)}"
+        if result is not None and complete:
+            note = (
+                f"{result['rows']:,} rows, {result['dead_lettered']:,} dead-lettered; its topic "
+                f"{copied.value_bytes / 1e6:,.0f} MB with the schema in every record"
+            )
+        else:
+            note = f"failed: {(result or {}).get('failure') or log_tail(log)}"
         return Measurement(
             contender=self.name,
             run=run,

@@ -10,6 +10,8 @@ import pytest
 
 from bench.connect.envelope import event_schema, sentinel, wrap
 from bench.connect.worker import SinkJob, connector_properties, jdbc_url
+from bench.measurement import Measurement
+from bench.peers import peer_section, ratios_by_run
 
 EVENT = (
     b'{"schema_version":1,"event_id":"eab536cd-57da-496d-b26e-086d560abce6",'
@@ -54,3 +56,23 @@ def test_the_connector_upserts_on_event_id_and_dead_letters_refusals(tmp_path: P
     url, user, password = jdbc_url(job.database_url)
     assert url == "jdbc:postgresql://127.0.0.1:5432/bench?stringtype=unspecified"
     assert (user, password) == ("u", "p")
+
+
+def _run(contender: str, run: int, seconds: float, *, complete: bool = True) -> Measurement:
+    return Measurement(
+        contender=contender, run=run, records=1000, seconds=seconds, cpu_s=1.0,
+        peak_rss_bytes=0, broker_cpu_s=None, postgres_cpu_s=None, complete=complete,
+    )  # fmt: skip
+
+
+def test_pulse_is_compared_with_the_peer_run_by_run() -> None:
+    runs = [
+        *(_run("pulse", run, 1.0) for run in (1, 2, 3)),
+        _run("peer", 1, 3.0),
+        _run("peer", 2, 1.5),
+        _run("peer", 3, 9.0, complete=False),  # an incomplete run is left out
+    ]
+    assert ratios_by_run(runs, "pulse", "peer") == [3.0, 1.5]
+    section = "\n".join(peer_section(runs, ["pulse"], "peer"))
+    assert "| pulse | 2.25x | 2 | **PASS** |" in section
+    assert peer_section(runs, ["pulse"], "nobody") == []
