@@ -10,7 +10,6 @@ import time
 
 from kafka import KafkaConsumer
 from kafka.errors import KafkaError
-from kafka.structs import TopicPartition
 
 from consumer.metrics import ConsumerMetrics
 
@@ -47,19 +46,25 @@ class KafkaHealth:
             self.end_offsets()
 
     def end_offsets(self) -> dict[int, int] | None:
-        """Fresh log-end offsets of the assigned partitions (of partition 0 when none is
-        assigned, which still tells whether the broker answers); None while it does not."""
+        """Fresh log-end offsets of the assigned partitions; None while the broker does not
+        answer. With nothing assigned there is nothing to ask (a partition that may not
+        exist yet would time out like a broker that is away)."""
         partitions = [tp for tp in self._kafka.assignment() if tp.topic == self._topic]
-        asked = partitions or [TopicPartition(self._topic, 0)]
+        if not partitions:
+            return {}
         try:
-            ends = self._kafka.end_offsets(asked, timeout_ms=PROBE_TIMEOUT_MS)
+            ends = self._kafka.end_offsets(partitions, timeout_ms=PROBE_TIMEOUT_MS)
         except KafkaError as exc:
             self._away(exc)
+            return None
+        except KeyError:
+            # kafka-python drops a partition revoked while it waited for the answer, then
+            # fails on it: no verdict on the broker this time, the next probe asks again.
             return None
         self._last_answer = time.monotonic()
         if self._down_since is not None:
             self._back()
-        return {tp.partition: int(end) for tp, end in ends.items() if tp in partitions}
+        return {tp.partition: int(end) for tp, end in ends.items()}
 
     def _away(self, exc: KafkaError) -> None:
         now = time.monotonic()
