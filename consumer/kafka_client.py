@@ -1,6 +1,6 @@
-"""Opens kafka-python clients so that a failure the user can fix (a refused SASL login,
-a TLS certificate the CA file does not vouch for) ends as one sentence naming the setting,
-instead of kafka-python's bare "Unable to bootstrap" after its timeout."""
+"""Opens kafka-python clients so that a failure the user can fix (a refused SASL login, a
+listener without SASL, a TLS certificate the CA file does not vouch for) ends as one
+sentence naming the setting, instead of kafka-python's bare "Unable to bootstrap"."""
 
 from __future__ import annotations
 
