@@ -27,7 +27,7 @@ from consumer.kafka_security import kafka_security
 from consumer.logs import configure_logging
 from consumer.loop import ConsumerLoop, LoopOptions
 from consumer.metrics import ConsumerMetrics
-from consumer.migrations import MigrationError, migrate, pending
+from consumer.migrations import ensure_current, migrate
 from consumer.reconcile import format_report, reconcile_database
 from consumer.secrets import redact, settings_secrets
 from consumer.settings import Settings, load_settings
@@ -134,19 +134,10 @@ def _apply_migrations(database: Database) -> None:
 
 
 def _ensure_schema(database: Database) -> None:
-    """Apply pending migrations when the consumer's role may (it owns the schema, as in
-    the tests); a least-privileged role only checks that the schema is current."""
-    try:
-        with database.connect() as conn:
-            waiting = pending(conn)
-        if waiting:
-            _apply_migrations(database)
-    except psycopg.errors.InsufficientPrivilege:
-        raise MigrationError(
-            "the database schema is not current and the consumer's role (DATABASE_URL) may "
-            "not migrate it: run `python -m consumer migrate` (it connects as the owner "
-            "role of MIGRATIONS_DATABASE_URL), then start the consumer again."
-        ) from None
+    with database.connect() as conn:
+        applied = ensure_current(conn)
+    if applied:
+        logger.info("migrations applied", extra={"applied": ",".join(applied)})
 
 
 def _reconcile(settings: Settings, *, examples: int) -> int:

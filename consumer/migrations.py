@@ -78,6 +78,21 @@ def migrate(conn: psycopg.Connection[Any]) -> list[str]:
     return applied_now
 
 
+def ensure_current(conn: psycopg.Connection[Any]) -> list[str]:
+    """Apply pending migrations when this connection's role may (it owns the schema, as in
+    the tests); a least-privileged role only checks that the schema is current.
+
+    Returns the names applied; raises MigrationError saying to run `migrate` otherwise."""
+    try:
+        return migrate(conn) if pending(conn) else []
+    except psycopg.errors.InsufficientPrivilege:
+        raise MigrationError(
+            "the database schema is not current and the role of DATABASE_URL may not "
+            "migrate it: run `python -m consumer migrate` (it connects as the owner role of "
+            "MIGRATIONS_DATABASE_URL), then start again."
+        ) from None
+
+
 def pending(conn: psycopg.Connection[Any]) -> list[str]:
     """Names of the migrations not applied yet; needs only `select` on the ledger, so the
     consumer's role can check the schema version it cannot change."""

@@ -20,7 +20,7 @@ from consumer.dlq.replay_report import ReplayReport, render_report, report_json
 from consumer.dlq.show import record_json, render_footer, render_record
 from consumer.dlq.summary import render_summary, summarize, summary_json
 from consumer.kafka_security import kafka_security
-from consumer.migrations import migrate
+from consumer.migrations import ensure_current
 from consumer.settings import Settings
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -159,7 +159,7 @@ def _mirror(args: argparse.Namespace, settings: Settings) -> int:
     database = Database(settings.database_url.get_secret_value())
     database.check()
     with database.connect() as conn, _reader(settings) as reader:
-        migrate(conn)
+        ensure_current(conn)
         result = mirror(conn, reader)
     if args.json:
         _print_json(result.as_json())

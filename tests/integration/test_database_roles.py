@@ -145,6 +145,16 @@ def test_the_consumer_role_runs_a_real_batch_end_to_end(
         daily = conn.execute("select count(*) from event_counts_per_hour").fetchone()
     assert daily is not None
     assert daily[0] > 0  # the aggregates were written too
+    # The dead-letter mirror writes its table as the same role.
+    mirror = subprocess.run(
+        [sys.executable, "-m", "consumer", "dlq", "mirror", "--database-url", migrated,
+         "--bootstrap-servers", kafka_bootstrap, "--dlq-topic", dlq],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert mirror.returncode == 0, mirror.stderr
+    with psycopg.connect(migrated) as conn:
+        mirrored = conn.execute("select count(*) from dead_letters").fetchone()
+    assert mirrored == (sum(r.event_id is None for r in records),)
 
 
 def test_tables_of_later_migrations_are_writable_by_the_consumer(
