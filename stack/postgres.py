@@ -226,7 +226,7 @@ def up(*, db: DatabaseTarget, consumer: DatabaseTarget, layout: Layout) -> Servi
         provision(db, consumer)
     if not wait_until(lambda: select_one(db.url), timeout_s=READY_TIMEOUT_S):
         raise StartError(
-            f"PostgreSQL does not accept DATABASE_URL logins on {db.address} within "
+            f"PostgreSQL does not accept MIGRATIONS_DATABASE_URL logins on {db.address} within "
             f"{READY_TIMEOUT_S:.0f} s; its log ({cluster.logfile}) says why.",
             log_tail=tail(cluster.logfile, 20),
         )
@@ -283,7 +283,8 @@ def status(*, db: DatabaseTarget, layout: Layout) -> ServiceStatus:
         State.UNHEALTHY,
         _pid(cluster),
         db.address,
-        "server runs but DATABASE_URL cannot log in (`python -m stack up` creates the role)",
+        "server runs but MIGRATIONS_DATABASE_URL cannot log in (`python -m stack up` creates "
+        "the roles)",
     )
 
 

@@ -10,13 +10,33 @@ from stack.config import from_settings, is_local, parse_database_url
 
 
 def test_defaults_describe_the_local_stack(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "METRICS_HOST", "METRICS_PORT"):
+    for name in (
+        "KAFKA_BOOTSTRAP_SERVERS",
+        "DATABASE_URL",
+        "MIGRATIONS_DATABASE_URL",
+        "METRICS_HOST",
+        "METRICS_PORT",
+    ):
         monkeypatch.delenv(name, raising=False)
     config = from_settings(load_settings())
     assert config.kafka_bootstrap == "127.0.0.1:9092"
     assert config.database.address == "127.0.0.1:5432"
     assert (config.database.user, config.database.dbname) == ("pulse", "pulse")
+    assert (config.consumer_database.user, config.consumer_database.dbname) == (
+        "pulse_consumer",
+        "pulse",
+    )
     assert config.metrics_port == 9108
+
+
+def test_two_databases_are_refused_with_both_settings_named() -> None:
+    settings = load_settings(
+        database_url="postgresql://pulse_consumer:x@127.0.0.1:5432/other",
+        migrations_database_url="postgresql://pulse:y@127.0.0.1:5432/pulse",
+    )
+    both = r"DATABASE_URL \(127\.0\.0\.1:5432/other\) and MIGRATIONS_DATABASE_URL"
+    with pytest.raises(ConfigError, match=both):
+        from_settings(settings)
 
 
 def test_a_remote_broker_is_refused_with_the_setting_named() -> None:
