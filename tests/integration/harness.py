@@ -230,3 +230,13 @@ def read_topic(bootstrap: str, topic: str, expected: int, timeout: float = 60.0)
         records.extend(batch)
     consumer.close()
     return records
+
+
+def assert_one_clear_error(result: subprocess.CompletedProcess[str], *phrases: str) -> None:
+    """Exit 1 with one `error:` line holding every phrase, and no traceback."""
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    for phrase in phrases:
+        assert phrase in errors[0]

@@ -31,13 +31,7 @@ def _consumer(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
     )
 
 
-def _assert_one_clear_line(result: subprocess.CompletedProcess[str], *phrases: str) -> None:
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1, result.stderr
-    for phrase in phrases:
-        assert phrase in errors[0]
+_assert_one_clear_line = harness.assert_one_clear_error
 
 
 def test_malformed_setting_names_the_variable() -> None:
