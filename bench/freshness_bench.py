@@ -253,13 +253,16 @@ def _wait_for_drain(lag: LagSampler, *, after: float, timeout_s: float) -> float
     return None
 
 
-def _stop(child: subprocess.Popen[bytes], grace_s: float = 20.0) -> float:
+def _stop(child: subprocess.Popen[bytes], grace_s: float = 20.0) -> float | None:
     """SIGTERM (the consumer finishes its batch and exits), SIGKILL after `grace_s`;
-    returns the child's CPU seconds from wait4's rusage."""
+    returns the child's CPU seconds from wait4's rusage (None if it was reaped already)."""
     child.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + grace_s
     while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        try:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
         if pid:
             child.returncode = os.waitstatus_to_exitcode(status)
             return float(usage.ru_utime + usage.ru_stime)

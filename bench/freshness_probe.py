@@ -7,6 +7,7 @@ and aggregates together, as a dashboard reading the aggregate would see it."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -16,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 from kafka import KafkaProducer
+from kafka.errors import KafkaError
 
 from consumer.contract import Device, Location, PageView
 from consumer.sqlfiles import load_sql
@@ -100,7 +102,8 @@ class FreshnessProbe:
         self._stopped.set()
         for thread in self._threads:
             thread.join(timeout=5)
-        self._producer.close(timeout=5)
+        with contextlib.suppress(KafkaError):  # markers unsent are already counted as lost
+            self._producer.close(timeout=5)
 
     def _send_loop(self) -> None:
         rng = random.Random(7)
@@ -111,11 +114,21 @@ class FreshnessProbe:
             marker = Marker(minute_at=minute_at, sent_at=time.monotonic())
             with self._lock:
                 self._markers.append(marker)
-            self._producer.send(self._topic, key=key, value=value)
+            with contextlib.suppress(KafkaError):  # the broker is away: reported as lost
+                self._producer.send(self._topic, key=key, value=value)
             # Jitter, so that markers do not keep the same phase as the consumer's batches.
             time.sleep(self._interval_s * rng.uniform(0.5, 1.5))
 
     def _poll_loop(self) -> None:
+        # A lost connection (PostgreSQL restarted) is retried: markers not seen in the
+        # meantime show up late, or as lost, in the report.
+        while not self._stopped.is_set():
+            try:
+                self._poll()
+            except psycopg.OperationalError:
+                time.sleep(0.5)
+
+    def _poll(self) -> None:
         query = load_sql("bench/marker_minutes")
         until = self._base + timedelta(minutes=MARKER_MINUTES)
         with psycopg.connect(self._database_url, autocommit=True) as conn:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import psycopg
 from kafka import KafkaConsumer
+from kafka.errors import KafkaError
 from kafka.structs import TopicPartition
 
 from consumer.sqlfiles import load_sql
@@ -57,6 +58,14 @@ class LagSampler:
         return self.samples[-1] if self.samples else None
 
     def _loop(self) -> None:
+        # A server that goes away (restarted by someone else) leaves a gap in the samples.
+        while not self._stopped.is_set():
+            try:
+                self._sample_until_stopped()
+            except (psycopg.OperationalError, KafkaError):
+                self._stopped.wait(self._interval_s)
+
+    def _sample_until_stopped(self) -> None:
         parts = [TopicPartition(self._topic, p) for p in self._partitions]
         query = load_sql("consumer/load_offsets")
         params = {"topic": self._topic, "partitions": self._partitions}
