@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
+
 from bench import procfs
 from bench.contenders._child import REPO, child_env, python_module
 from bench.contenders.pulse import _offset_totals, free_port
@@ -110,7 +112,7 @@ def _watch(
                 del running[pid]
         broker.sample()
         postgres.sample()
-        accounted = int(_offset_totals(url, topic)[0])
+        accounted = _accounted(url, topic, accounted)
         now = time.monotonic()
         if done_at is None and accounted >= records:
             done_at = now
@@ -138,6 +140,15 @@ def _watch(
         exit_codes=exit_codes,
         note=note,
     )
+
+
+def _accounted(url: str, topic: str, previous: int) -> int:
+    """Records PostgreSQL holds offsets for; the previous figure while it cannot answer
+    (restarted under the benchmark: the consumers retry, and so does this)."""
+    try:
+        return int(_offset_totals(url, topic)[0])
+    except psycopg.OperationalError:
+        return previous
 
 
 def fresh_topic(bootstrap: str, partitions: int) -> str:
