@@ -20,6 +20,8 @@ PROBE_EVERY_S = 2.0
 PROBE_TIMEOUT_MS = 2000
 # While the broker stays away, the warning is repeated this often.
 REMIND_EVERY_S = 30.0
+# One failed probe can be a rebalance; this many in a row (about 4 s) is a broker away.
+FAILED_PROBES_FOR_AWAY = 2
 
 
 class KafkaHealth:
@@ -27,22 +29,18 @@ class KafkaHealth:
         self._kafka = kafka
         self._topic = topic
         self._metrics = metrics
-        self._last_answer = time.monotonic()
+        self._last_heard = time.monotonic()  # last records, answer or failed probe
+        self._failures = 0
+        self._first_failure = 0.0
         self._down_since: float | None = None
         self._last_warning = 0.0
 
-    @property
-    def reachable(self) -> bool:
-        return self._down_since is None
-
     def records_arrived(self) -> None:
-        self._last_answer = time.monotonic()
-        if self._down_since is not None:
-            self._back()
+        self._answered()
 
     def maybe_probe(self) -> None:
         """Probe when the broker has been silent for PROBE_EVERY_S (cheap otherwise)."""
-        if time.monotonic() - self._last_answer >= PROBE_EVERY_S:
+        if time.monotonic() - self._last_heard >= PROBE_EVERY_S:
             self.end_offsets()
 
     def end_offsets(self) -> dict[int, int] | None:
@@ -54,35 +52,42 @@ class KafkaHealth:
             return {}
         try:
             ends = self._kafka.end_offsets(partitions, timeout_ms=PROBE_TIMEOUT_MS)
-        except KafkaError as exc:
-            self._away(exc)
+        except (KafkaError, KeyError) as exc:
+            # KeyError: kafka-python answers without the partitions it got no offset for
+            # (no known leader, or revoked while it waited), then fails on them.
+            self.failed(exc)
             return None
-        except KeyError:
-            # kafka-python drops a partition revoked while it waited for the answer, then
-            # fails on it: no verdict on the broker this time, the next probe asks again.
-            return None
-        self._last_answer = time.monotonic()
-        if self._down_since is not None:
-            self._back()
+        self._answered()
         return {tp.partition: int(end) for tp, end in ends.items()}
 
-    def _away(self, exc: KafkaError) -> None:
+    def failed(self, exc: Exception) -> None:
+        """A probe or a poll got no answer: two in a row mean the broker is away."""
         now = time.monotonic()
-        self._last_answer = now  # the next probe waits PROBE_EVERY_S again
+        self._last_heard = now  # the next probe waits PROBE_EVERY_S again
+        self._failures += 1
+        if self._failures == 1:
+            self._first_failure = now
+        if self._failures < FAILED_PROBES_FOR_AWAY:
+            return
         if self._down_since is None:
-            self._down_since = now
+            self._down_since = self._first_failure
             self._metrics.waiting.labels("kafka").set(1)
             self._metrics.errors.labels("kafka").inc()
         if now - self._last_warning >= REMIND_EVERY_S:
             self._last_warning = now
             logger.warning(
                 "kafka unavailable, waiting for the broker: %s",
-                type(exc).__name__,
+                "no answer" if isinstance(exc, KafkaError) else "no offsets in its answer",
                 extra={"down_s": round(now - self._down_since, 1)},
             )
 
-    def _back(self) -> None:
-        down_s = time.monotonic() - (self._down_since or time.monotonic())
+    def _answered(self) -> None:
+        now = time.monotonic()
+        self._last_heard = now
+        self._failures = 0
+        if self._down_since is None:
+            return
+        down_s = now - self._down_since
         self._down_since = None
         self._last_warning = 0.0
         self._metrics.waiting.labels("kafka").set(0)

@@ -23,6 +23,7 @@ from typing import Any
 
 import psycopg
 from kafka import ConsumerRebalanceListener, KafkaConsumer
+from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from consumer.backoff import Backoff
@@ -41,6 +42,9 @@ from consumer.writer import WriteResult
 from consumer.writer_thread import Done, Job, Outcome, RetryPolicy, WriterThread
 
 logger = logging.getLogger(__name__)
+
+# After poll() failed because the broker is away, wait this long before the next one.
+POLL_RETRY_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +149,16 @@ class ConsumerLoop:
 
     def _poll_once(self) -> None:
         timeout_ms = 200 if not len(self._batch) else self._ms_until_due()
-        polled = self._kafka.poll(timeout_ms=timeout_ms, max_records=max(self._batch.room(), 1))
+        try:
+            polled = self._kafka.poll(timeout_ms=timeout_ms, max_records=max(self._batch.room(), 1))
+        except KafkaError as exc:
+            if not exc.retriable:
+                raise
+            # kafka-python lets a refused connection out of poll() while it looks for the
+            # group coordinator of a broker that is away: a wait like any other outage.
+            self._kafka_health.failed(exc)
+            time.sleep(POLL_RETRY_S)
+            return
         for tp, records in polled.items():
             self._metrics.records_consumed.labels(tp.topic, str(tp.partition)).inc(len(records))
             self._batch.add(records)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Protocol
 
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 from tqdm import tqdm
 
 from producer.records import Record
@@ -33,6 +33,8 @@ MIN_SLEEP_S = 0.002
 # kafka-python retries a send quietly until delivery_timeout_ms (2 minutes): a broker
 # that gives no acknowledgement for this long is said to be away, once.
 ACK_SILENCE_WARN_S = 5.0
+# The final flush waits in slices this long, to say so while the broker stays silent.
+FLUSH_SLICE_S = 1.0
 
 
 class Sender(Protocol):
@@ -46,7 +48,10 @@ class RunLimits:
     count: int | None = None
     duration_s: float | None = None
     rate: float = 0.0  # records per second; 0 means as fast as Kafka takes them
-    flush_timeout_s: float = 60.0
+    # Longer than kafka-python's delivery_timeout_ms (120 s): by then the client has
+    # settled every record itself, acknowledged or failed for good, so none is left
+    # unknown (a broker that restarts slowly still gets the records through).
+    flush_timeout_s: float = 130.0
 
 
 class _Pacer:
@@ -152,7 +157,8 @@ def run(
         bar.update(unreported)
         bar.close()
         try:
-            sender.flush(limits.flush_timeout_s)
+            _flush(sender, timeout_s=limits.flush_timeout_s, inflight=inflight, acks=acks,
+                   summary=summary, truth=truth)  # fmt: skip
         except KafkaError as exc:
             # Reported per record below: every unsettled future counts as failed.
             summary.first_error = summary.first_error or f"flush: {exc}"
@@ -161,6 +167,34 @@ def run(
                 _settle(record, future, summary, truth)
             summary.elapsed_s = time.monotonic() - started
     return summary
+
+
+def _flush(
+    sender: Sender,
+    *,
+    timeout_s: float,
+    inflight: deque[tuple[Record, Any]],
+    acks: _AckWatch,
+    summary: Summary,
+    truth: TruthWriter | None,
+) -> None:
+    """`sender.flush()` in slices, settling and watching the acks in between; raises the
+    client's KafkaTimeoutError once `timeout_s` has passed."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            sender.flush(max(min(FLUSH_SLICE_S, deadline - time.monotonic()), 0.0))
+        except KafkaTimeoutError:
+            if time.monotonic() >= deadline:
+                raise
+        else:
+            acks.acknowledged()
+            return
+        if inflight and inflight[0][1].is_done:
+            while inflight and inflight[0][1].is_done:
+                _settle(*inflight.popleft(), summary, truth)
+            acks.acknowledged()
+        acks.check(len(inflight))
 
 
 def _settle(record: Record, future: Any, summary: Summary, truth: TruthWriter | None) -> None:

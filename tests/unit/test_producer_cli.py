@@ -155,6 +155,37 @@ def test_a_silent_broker_is_said_once_and_its_return_too(
     assert len(silent) == len(back) <= 3  # once per silence, not once per record
 
 
+class _SilentAtFlush(FakeSender):
+    """Acks nothing while sending; the first `silent` flushes time out, then all is acked."""
+
+    def __init__(self, silent: int) -> None:
+        super().__init__(ack_every=10**9)
+        self.silent = silent
+
+    def flush(self, timeout_s: float | None = None) -> None:
+        if self.silent > 0:
+            self.silent -= 1
+            time.sleep(timeout_s or 0.0)
+            raise KafkaTimeoutError("Timeout waiting for future")
+        super().flush(timeout_s)
+
+
+def test_a_broker_silent_during_the_final_flush_is_said_too(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("producer.runner.ACK_SILENCE_WARN_S", 0.03)
+    monkeypatch.setattr("producer.runner.FLUSH_SLICE_S", 0.02)
+    caplog.set_level("INFO", logger="producer.runner")
+    summary = run(records=_stream(50), sender=_SilentAtFlush(silent=5),
+                  summary=Summary(topic="t", seed=2), limits=RunLimits(count=50),
+                  should_stop=lambda: False)  # fmt: skip
+    assert summary.acked == 50
+    messages = [r.getMessage() for r in caplog.records if r.name == "producer.runner"]
+    assert len(messages) == 2
+    assert messages[0].startswith("Kafka has not acknowledged any record")
+    assert messages[1].startswith("Kafka acknowledges records again")
+
+
 def test_a_stop_request_ends_the_run_cleanly() -> None:
     sender = FakeSender()
     calls = 0
