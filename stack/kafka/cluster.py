@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import KafkaError
+from kafka.errors import KafkaConnectionError, KafkaError
 
 from stack.errors import PortInUseError, StartError
 from stack.kafka.broker import check_java
@@ -202,8 +202,15 @@ class Cluster:
 
     @contextmanager
     def _admin(self, *, timeout_ms: int = 10_000) -> Iterator[KafkaAdminClient]:
+        """An admin client bootstrapped from the nodes that accept a TCP connection now.
+        kafka-python 3.0 leaks the socket of every failed connect (kafka/net/inet.py), and
+        here a node is often booting or dead; it still may try a dead node that the
+        metadata lists until the controller fences it."""
+        live = [n.address for n in self.nodes if is_listening(HOST, n.broker_port)]
+        if not live:
+            raise KafkaConnectionError(f"no node of the cluster listens on {self.bootstrap}")
         admin = KafkaAdminClient(
-            bootstrap_servers=self.bootstrap,
+            bootstrap_servers=",".join(live),
             client_id="pulse-cluster-admin",
             request_timeout_ms=timeout_ms,
             bootstrap_timeout_ms=timeout_ms,
