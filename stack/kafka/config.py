@@ -100,11 +100,12 @@ def java_command(
     args: list[str],
     heap: bool,
     max_heap: str = "512m",
+    jvm_options: tuple[str, ...] = (),
 ) -> list[str]:
     """The java command line for the broker (heap=True) or a short-lived Kafka tool.
 
     The classpath wildcard `libs/*` is expanded by the JVM itself, not by a shell."""
-    argv = ["java"]
+    argv = ["java", *jvm_options]
     if heap:
         argv += ["-Xms256m", f"-Xmx{max_heap}", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"]
     argv += [
