@@ -24,7 +24,11 @@ RSS_GROWTH_SLACK_BYTES = 20 * MIB
 FD_SLACK = 2
 MIN_SAMPLES = 8
 
-_CONNECTIONS_SQL = "select count(*) from pg_stat_activity where datname = %s"
+# Client connections only: autovacuum workers show up in the same view, on the same
+# database, after the first large writes.
+_CONNECTIONS_SQL = (
+    "select count(*) from pg_stat_activity where datname = %s and backend_type = 'client backend'"
+)
 
 
 @dataclass(frozen=True, slots=True)

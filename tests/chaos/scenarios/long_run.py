@@ -46,8 +46,14 @@ def run(context: ChaosContext, profile: Profile, *, seed: int = 7) -> Outcome:
     )
     sampler = ResourceSampler(consumer.process.pid, db, context.admin_database_url)
     every_s = sample_every_s(profile.long_run_s)
-    # Sampled while the stream flows: the steady state, not the final idle seconds.
-    while producer.poll() is None and consumer.process.poll() is None:
+    # Sampled while the stream flows: the steady state, not the producer's final flush
+    # or the consumer's idle exit.
+    stream_end = time.monotonic() + profile.long_run_s
+    while (
+        time.monotonic() < stream_end
+        and producer.poll() is None
+        and consumer.process.poll() is None
+    ):
         try:
             sampler.sample()
         except (FileNotFoundError, ProcessLookupError):
