@@ -16,13 +16,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import psycopg
 from kafka import KafkaConsumer
 from kafka.structs import TopicPartition
 
-from bench.connect.worker import SinkJob, java_command
+from bench.connect.worker import CONNECTOR, SinkJob, java_command
 
 _REPO = Path(__file__).resolve().parents[2]
 FACTS_DDL = _REPO / "sql" / "migrations" / "001_facts.sql"
@@ -30,6 +31,7 @@ COUNT_ROWS = "select count(*) from events"
 # An index lookup: cheap enough to poll often without charging PostgreSQL CPU to the peer.
 COUNT_SENTINELS = "select count(*) from events where event_id = any(%s::uuid[])"
 _POLL_S = 0.1
+_STATUS_EVERY_POLLS = 20  # the REST status every 2 s
 # Shorter than the benchmark watcher's own grace before it SIGKILLs this process.
 _STOP_GRACE_S = 15.0
 
@@ -64,7 +66,11 @@ def main(argv: list[str] | None = None) -> int:
         worker = subprocess.Popen(command, stdout=console, stderr=console)
     try:
         done_at, why = _wait_for_sentinels(
-            job.database_url, worker, sentinels, deadline=started_at + args.max_seconds
+            job.database_url,
+            worker,
+            sentinels,
+            rest_port=job.rest_port,
+            deadline=started_at + args.max_seconds,
         )
     finally:
         exit_code = _stop(worker)
@@ -105,9 +111,16 @@ def _interrupted(signum: int, _frame: object) -> None:
 
 
 def _wait_for_sentinels(
-    database_url: str, worker: subprocess.Popen[bytes], sentinels: list[str], *, deadline: float
+    database_url: str,
+    worker: subprocess.Popen[bytes],
+    sentinels: list[str],
+    *,
+    rest_port: int,
+    deadline: float,
 ) -> tuple[float | None, str | None]:
-    """Wall time at which every partition's sentinel row was first seen in the table."""
+    """Wall time at which every partition's sentinel row was first seen in the table; or
+    None and why, when the worker exits or the sink task fails (the worker stays up)."""
+    polls = 0
     with psycopg.connect(database_url, autocommit=True) as conn:
         while time.time() < deadline:
             if worker.poll() is not None:
@@ -115,8 +128,27 @@ def _wait_for_sentinels(
             row = conn.execute(COUNT_SENTINELS, (sentinels,)).fetchone()
             if row and int(row[0]) == len(sentinels):
                 return time.time(), None
+            polls += 1
+            if polls % _STATUS_EVERY_POLLS == 0 and (failure := _task_failure(rest_port)):
+                return None, failure
             time.sleep(_POLL_S)
     return None, "timed out before every partition's last record was written"
+
+
+def _task_failure(rest_port: int) -> str | None:
+    """The first line of a failed sink task's trace, from the worker's REST API; None
+    while the tasks run (or the API is not up yet)."""
+    url = f"http://127.0.0.1:{rest_port}/connectors/{CONNECTOR}/status"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            status = json.load(response)
+    except (OSError, ValueError):
+        return None
+    for task in status.get("tasks", []):
+        if task.get("state") == "FAILED":
+            trace = str(task.get("trace", "")).strip().splitlines()
+            return f"the sink task failed: {trace[0] if trace else 'no trace'}"
+    return None
 
 
 def _stop(worker: subprocess.Popen[bytes]) -> int:

@@ -54,7 +54,7 @@ def test_the_connector_upserts_on_event_id_and_dead_letters_refusals(tmp_path: P
         "t.dlq",
     )
     url, user, password = jdbc_url(job.database_url)
-    assert url == "jdbc:postgresql://127.0.0.1:5432/bench?stringtype=unspecified"
+    assert url.startswith("jdbc:postgresql://127.0.0.1:5432/bench?stringtype=unspecified")
     assert (user, password) == ("u", "p")
 
 
