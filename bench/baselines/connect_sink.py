@@ -17,7 +17,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from kafka import KafkaConsumer
@@ -30,10 +32,17 @@ FACTS_DDL = _REPO / "sql" / "migrations" / "001_facts.sql"
 COUNT_ROWS = "select count(*) from events"
 # An index lookup: cheap enough to poll often without charging PostgreSQL CPU to the peer.
 COUNT_SENTINELS = "select count(*) from events where event_id = any(%s::uuid[])"
+ANY_ROW = "select exists (select from events)"
 _POLL_S = 0.1
 _STATUS_EVERY_POLLS = 20  # the REST status every 2 s
 # Shorter than the benchmark watcher's own grace before it SIGKILLs this process.
 _STOP_GRACE_S = 15.0
+
+
+@dataclass(slots=True)
+class Timeline:
+    first_row_at: float | None = None  # start-up (JVM, worker, group join) ends about here
+    done_at: float | None = None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,15 +71,17 @@ def main(argv: list[str] | None = None) -> int:
     command = java_command(job, args.libs)
     signal.signal(signal.SIGTERM, _interrupted)  # so that `finally` stops the worker
     started_at = time.time()
+    timeline = Timeline()
     with (args.workdir / "connect.console.log").open("wb") as console:
         worker = subprocess.Popen(command, stdout=console, stderr=console)
     try:
-        done_at, why = _wait_for_sentinels(
+        why = _wait_for_sentinels(
             job.database_url,
             worker,
             sentinels,
             rest_port=job.rest_port,
             deadline=started_at + args.max_seconds,
+            timeline=timeline,
         )
     finally:
         exit_code = _stop(worker)
@@ -82,13 +93,14 @@ def main(argv: list[str] | None = None) -> int:
         "rows": int(row[0]) - len(sentinels) if row else 0,
         "dead_lettered": sum(_end_offsets(job.bootstrap_servers, job.dlq_topic).values()),
         "started_at": started_at,
-        "done_at": done_at,
+        "first_row_at": timeline.first_row_at,
+        "done_at": timeline.done_at,
         "worker_cpu_s": children.ru_utime + children.ru_stime,
         "worker_exit_code": exit_code,
         "failure": why,
     }
     print(json.dumps(result))
-    return 0 if done_at is not None else 1
+    return 0 if timeline.done_at is not None else 1
 
 
 def _port_taken(port: int) -> bool:
@@ -117,22 +129,30 @@ def _wait_for_sentinels(
     *,
     rest_port: int,
     deadline: float,
-) -> tuple[float | None, str | None]:
-    """Wall time at which every partition's sentinel row was first seen in the table; or
-    None and why, when the worker exits or the sink task fails (the worker stays up)."""
+    timeline: Timeline,
+) -> str | None:
+    """Stamps when the first row and every partition's sentinel row were first seen in
+    the table; returns why not, when the worker exits or the sink task fails."""
     polls = 0
     with psycopg.connect(database_url, autocommit=True) as conn:
         while time.time() < deadline:
             if worker.poll() is not None:
-                return None, f"the Connect worker exited with code {worker.returncode}"
-            row = conn.execute(COUNT_SENTINELS, (sentinels,)).fetchone()
-            if row and int(row[0]) == len(sentinels):
-                return time.time(), None
+                return f"the Connect worker exited with code {worker.returncode}"
+            if timeline.first_row_at is None and _fetch(conn, ANY_ROW):
+                timeline.first_row_at = time.time()
+            if _fetch(conn, COUNT_SENTINELS, sentinels) == len(sentinels):
+                timeline.done_at = time.time()
+                return None
             polls += 1
             if polls % _STATUS_EVERY_POLLS == 0 and (failure := _task_failure(rest_port)):
-                return None, failure
+                return failure
             time.sleep(_POLL_S)
-    return None, "timed out before every partition's last record was written"
+    return "timed out before every partition's last record was written"
+
+
+def _fetch(conn: psycopg.Connection[Any], query: str, *params: object) -> Any:
+    row = conn.execute(query, params or None).fetchone()
+    return row[0] if row else None
 
 
 def _task_failure(rest_port: int) -> str | None:

@@ -70,10 +70,16 @@ class ConnectJdbcSink:
         records = seconds = 0.0
         if result is not None and done_at is not None:
             records, seconds = result["records"], float(done_at) - float(result["started_at"])
+        first_row_at = result.get("first_row_at") if result else None
+        steady = None
+        if result is not None and complete and first_row_at is not None:
+            steady = float(records) / max(float(done_at) - float(first_row_at), 1e-3)  # type: ignore[arg-type]
         if result is not None and complete:
             note = (
                 f"{result['rows']:,} rows, {result['dead_lettered']:,} dead-lettered; its topic "
-                f"{copied.value_bytes / 1e6:,.0f} MB with the schema in every record"
+                f"{copied.value_bytes / 1e6:,.0f} MB with the schema in every record; "
+                f"start-up {float(first_row_at or done_at) - float(result['started_at']):.0f} s, "  # type: ignore[arg-type]
+                f"then {steady or 0:,.0f} events/s from its first row to its last"
             )
         else:
             note = f"failed: {(result or {}).get('failure') or log_tail(log)}"
@@ -91,6 +97,12 @@ class ConnectJdbcSink:
             note=note,
             details={
                 "rows": result.get("rows") if result else None,
+                "first_row_s": (
+                    float(first_row_at) - float(result["started_at"])
+                    if result and first_row_at
+                    else None
+                ),
+                "events_per_s_after_first_row": steady,
                 "dead_lettered": result.get("dead_lettered") if result else None,
                 "enveloped_records": copied.wrapped,
                 "topic_value_bytes": copied.value_bytes,
