@@ -21,9 +21,6 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
-from kafka.errors import KafkaError
-
 from bench import machine, procfs
 from bench.contenders._child import REPO, child_env, log_tail, python_module
 from bench.contenders.pulse import free_port
@@ -32,7 +29,7 @@ from bench.freshness_report import RateResult, render
 from bench.histogram import quantile, scrape_buckets
 from bench.lag import LagSampler, rate_between
 from bench.scratch import create_topic, delete_topics, scratch_database, unique_name
-from bench.section import RESULTS_DIR, write_results
+from bench.section import RESULTS_DIR, run_reporting_errors, write_results
 from consumer.errors import PulseError
 from consumer.settings import Settings, load_settings
 
@@ -67,12 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return _bench(args, load_settings())
-    except (PulseError, KafkaError, psycopg.OperationalError) as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: {detail}", file=sys.stderr)
-        return 1
+    return run_reporting_errors(lambda: _bench(args, load_settings()))
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:

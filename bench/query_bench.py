@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from kafka.errors import KafkaError
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
@@ -29,8 +28,14 @@ from psycopg.rows import dict_row
 from bench import machine, procfs
 from bench.fill import FillResult, fill
 from bench.scratch import drop_database, unique_name
-from bench.section import RESULTS_DIR, machine_line, ms, percentile, write_results
-from consumer.errors import PulseError
+from bench.section import (
+    RESULTS_DIR,
+    machine_line,
+    ms,
+    percentile,
+    run_reporting_errors,
+    write_results,
+)
 from consumer.settings import Settings, load_settings
 from consumer.sqlfiles import SQL_ROOT, load_sql
 
@@ -70,12 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return _bench(args, load_settings())
-    except (PulseError, KafkaError, psycopg.OperationalError) as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: {detail}", file=sys.stderr)
-        return 1
+    return run_reporting_errors(lambda: _bench(args, load_settings()))
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:

@@ -18,15 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from kafka.errors import KafkaError
-
 from bench import machine
 from bench.group_run import GroupRun, fresh_topic, run_group
 from bench.preload import Mix, preload
 from bench.scratch import delete_topics
-from bench.section import RESULTS_DIR, machine_line, write_results
-from consumer.errors import PulseError
+from bench.section import RESULTS_DIR, machine_line, run_reporting_errors, write_results
 from consumer.settings import Settings, load_settings
 
 QUICK_EVENTS, QUICK_LEVELS = 20_000, (1, 2)
@@ -53,12 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return _bench(args, load_settings())
-    except (PulseError, KafkaError, psycopg.OperationalError) as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: {detail}", file=sys.stderr)
-        return 1
+    return run_reporting_errors(lambda: _bench(args, load_settings()))
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:

@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import psycopg
+from kafka.errors import KafkaError
+
+from consumer.errors import PulseError
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -52,3 +58,22 @@ def write_results(
 
 def ms(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds * 1000:,.1f}"
+
+
+def run_reporting_errors(bench: Callable[[], int]) -> int:
+    """Runs a benchmark; bad settings or a service that is down end it with one line
+    on stderr and exit code 1, not a traceback."""
+    try:
+        return bench()
+    except (PulseError, KafkaError, psycopg.OperationalError) as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: {detail}{_hint(exc)}", file=sys.stderr)
+        return 1
+
+
+def _hint(exc: Exception) -> str:
+    if isinstance(exc, KafkaError):
+        return " (is Kafka up, `make up`, and KAFKA_BOOTSTRAP_SERVERS right?)"
+    if isinstance(exc, psycopg.OperationalError):
+        return " (is PostgreSQL up, `make up`, and MIGRATIONS_DATABASE_URL right?)"
+    return ""
