@@ -230,6 +230,9 @@ def _connect_kafka(settings: Settings) -> tuple[KafkaConsumer, DeadLetterPublish
                 max_poll_records=settings.batch_max_records,
                 session_timeout_ms=settings.kafka_session_timeout_ms,
                 heartbeat_interval_ms=max(settings.kafka_session_timeout_ms // 4, 500),
+                # Also the rebalance timeout: the client's default of 5 minutes let one
+                # rebalance stall that long when a member left in the middle of it.
+                max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
                 fetch_max_bytes=52_428_800,
             )
         )

@@ -52,6 +52,13 @@ class Settings(BaseSettings):
         description="How long the group waits for a silent (crashed) consumer before "
         "handing its partitions to the others",
     )
+    kafka_max_poll_interval_ms: int = Field(
+        60_000,
+        ge=10_000,
+        le=3_600_000,
+        description="Longest wait between polls before the group hands this consumer's "
+        "partitions to the others; also how long a rebalance waits for members to rejoin",
+    )
     kafka_security_protocol: str = Field(
         "PLAINTEXT",
         description="How clients talk to Kafka: PLAINTEXT, SASL_PLAINTEXT, SASL_SSL or SSL",
