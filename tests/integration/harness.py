@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -228,6 +228,26 @@ def read_topic(bootstrap: str, topic: str, expected: int, timeout: float = 60.0)
     # One more short poll so that surplus records (a bug) are seen too.
     for batch in consumer.poll(timeout_ms=1000).values():
         records.extend(batch)
+    consumer.close()
+    return records
+
+
+def read_whole_topic(bootstrap: str, topic: str, timeout: float = 120.0) -> list[Any]:
+    """Every record up to the end offsets seen at the start (a count would stop early
+    when a topic legitimately holds repeats, e.g. dead letters re-sent after a crash)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+    consumer.assign(partitions)
+    consumer.seek_to_beginning(*partitions)
+    ends = consumer.end_offsets(partitions)
+    records: list[Any] = []
+    deadline = time.monotonic() + timeout
+    while any(consumer.position(tp) < end for tp, end in ends.items()):
+        if time.monotonic() > deadline:
+            consumer.close()
+            raise AssertionError(f"{topic}: not read to its end in {timeout:.0f} s")
+        for batch in consumer.poll(timeout_ms=500).values():
+            records.extend(batch)
     consumer.close()
     return records
 
