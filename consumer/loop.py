@@ -118,6 +118,11 @@ class ConsumerLoop:
 
     def run(self) -> None:
         self._writer.start()
+        # Knowing the topic's partitions before joining lets the first assignment cover
+        # them; otherwise the group assigns nothing, rejoins once the metadata arrives,
+        # and that second rebalance was seen to stall for minutes.
+        with contextlib.suppress(KafkaError):
+            self._kafka.partitions_for_topic(self._topic)
         self._kafka.subscribe([self._topic], listener=_Rebalance(self))
         try:
             while self._stop_requested_at is None:
