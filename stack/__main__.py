@@ -14,7 +14,7 @@ from pathlib import Path
 
 from consumer.errors import PulseError
 from consumer.settings import load_settings
-from stack import console, kafka, postgres, prometheus
+from stack import console, database_pairing, kafka, postgres, prometheus
 from stack.config import StackConfig, from_settings
 from stack.errors import StackError
 from stack.paths import Layout
@@ -54,6 +54,8 @@ def cmd_up(config: StackConfig, layout: Layout) -> int:
     started = time.monotonic()
     kafka.up(host=config.kafka_host, port=config.kafka_port, layout=layout)
     postgres.up(db=config.database, consumer=config.consumer_database, layout=layout)
+    if database_pairing.ensure_paired(config.database, config.kafka_bootstrap):
+        postgres.provision(config.database, config.consumer_database)
     prometheus.up(layout=layout, metrics_host=config.metrics_host, metrics_port=config.metrics_port)
     if shutil.which("grafana-server") is None and shutil.which("grafana") is None:
         console.say(

@@ -1,0 +1,2 @@
+-- Sets a database aside under another name; its owner may do this from another database.
+alter database {database} rename to {archive};
