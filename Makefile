@@ -49,7 +49,7 @@ bench: up
 	$(PY) -m bench.producer_bench
 	$(PY) -m bench.freshness_bench
 	$(PY) -m bench.scale_bench
-	$(PY) -m bench.query_bench --facts 1000000
+	$(PY) -m bench.query_bench --facts 10000000
 
 bench-quick: up
 	$(PY) -m bench.consumer_bench --quick
