@@ -70,7 +70,7 @@ class BreakerControl:
             extra={"window_records": self._settings.breaker_window_records},
         )
 
-    def keep_paused(self, partitions: list[TopicPartition]) -> None:
-        """Newly assigned partitions stay paused while the breaker is open."""
-        if self._open:
-            self._kafka.pause(*partitions)
+    def release(self, partitions: list[TopicPartition]) -> None:
+        """Resume newly assigned (paused) partitions, unless the breaker is open."""
+        if not self._open and partitions:
+            self._kafka.resume(*partitions)

@@ -19,10 +19,9 @@ import queue
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import psycopg
-from kafka import ConsumerRebalanceListener, KafkaConsumer
+from kafka import KafkaConsumer
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
@@ -37,6 +36,7 @@ from consumer.kafka_health import KafkaHealth
 from consumer.metrics import ConsumerMetrics
 from consumer.observe import observe_batch
 from consumer.progress import ProgressLog
+from consumer.rebalance import Change, RebalanceQueue
 from consumer.settings import Settings
 from consumer.writer import WriteResult
 from consumer.writer_thread import Done, Job, Outcome, RetryPolicy, WriterThread
@@ -45,6 +45,9 @@ logger = logging.getLogger(__name__)
 
 # After poll() failed because the broker is away, wait this long before the next one.
 POLL_RETRY_S = 1.0
+# A revocation not followed by an assignment within this many session timeouts is a
+# stalled rebalance (see _rejoin_if_stalled).
+STALLED_REBALANCE_SESSIONS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +94,9 @@ class ConsumerLoop:
         self._needs_reseek = False
         self._breaker = BreakerControl(settings, kafka, metrics)
         self._kafka_health = KafkaHealth(kafka, settings.kafka_topic, metrics)
-        self._fatal: PulseError | None = None  # raised from the loop, not a callback
-        self._unchecked_offsets: tuple[list[TopicPartition], dict[int, int]] | None = None
+        self._fatal: PulseError | None = None  # raised from the loop
+        self._rebalances = RebalanceQueue(kafka)
+        self._revoked_at: float | None = None  # set while a rebalance is under way
         self._in_writer = 0
         self._stop_requested_at: float | None = None
         self._last_activity = time.monotonic()
@@ -123,13 +127,10 @@ class ConsumerLoop:
         # and that second rebalance was seen to stall for minutes.
         with contextlib.suppress(KafkaError):
             self._kafka.partitions_for_topic(self._topic)
-        self._kafka.subscribe([self._topic], listener=_Rebalance(self))
+        self._kafka.subscribe([self._topic], listener=self._rebalances)
         try:
             while self._stop_requested_at is None:
                 self._poll_once()
-                if self._unchecked_offsets is not None:
-                    self._check_offsets_fit_the_topic(*self._unchecked_offsets)
-                    self._unchecked_offsets = None
                 if self._fatal is not None:
                     break
                 if self._batch.is_due():
@@ -138,6 +139,7 @@ class ConsumerLoop:
                 if self._needs_reseek:
                     self._reseek_assigned()
                 self._breaker.maybe_close()
+                self._rejoin_if_stalled()
                 self._progress.maybe_log(self._lag_total())
                 if self._idle_long_enough():
                     logger.info("caught up and idle; exiting", extra={"idle_s": self._idle_s()})
@@ -164,7 +166,13 @@ class ConsumerLoop:
             self._kafka_health.failed(exc)
             time.sleep(POLL_RETRY_S)
             return
+        if self._apply_rebalances():
+            return
         for tp, records in polled.items():
+            if tp.topic != self._topic or tp.partition not in self._expected:
+                # Fetched for a partition revoked since: its next owner, or this consumer
+                # once it is assigned again, resumes it from PostgreSQL's offset.
+                continue
             self._metrics.records_consumed.labels(tp.topic, str(tp.partition)).inc(len(records))
             self._batch.add(records)
             self._last_activity = time.monotonic()
@@ -235,22 +243,71 @@ class ConsumerLoop:
 
     # -- offsets and rebalances ------------------------------------------------
 
+    def _apply_rebalances(self) -> bool:
+        """Act on the rebalances queued since the last poll. True when there were any:
+        this poll's records are then dropped, as they may have been fetched before the
+        seeks just made. Only the last assignment counts: the earlier ones were undone by
+        the rebalances after them."""
+        events = self._rebalances.take()
+        if not events:
+            return False
+        assignments = [
+            i for i, e in enumerate(events) if getattr(e, "change", None) is Change.ASSIGNED
+        ]
+        for i, event in enumerate(events):
+            if isinstance(event, BaseException):
+                raise PulseError(f"pausing newly assigned partitions failed: {event!r}")
+            if event.change is Change.REVOKED:
+                self._revoked_at = time.monotonic()
+                self.on_revoked(event.partitions)
+            elif i == assignments[-1]:
+                self._revoked_at = None
+                # What the group holds now, every partition sought from PostgreSQL.
+                self.on_assigned(list(self._kafka.assignment()))
+        return True
+
+    def _rejoin_if_stalled(self) -> None:
+        """Rejoin the group when a rebalance never finishes. kafka-python 3.0 can lose
+        the end of a rejoin its own metadata check started, when poll()'s timeout expires
+        while the SyncGroup request is in flight: it then neither heartbeats nor assigns,
+        and nothing would ever wake it. Leaving and subscribing again starts a new join."""
+        if self._revoked_at is None:
+            return
+        stalled_s = time.monotonic() - self._revoked_at
+        limit_s = STALLED_REBALANCE_SESSIONS * self._settings.kafka_session_timeout_ms / 1000
+        if stalled_s < limit_s:
+            return
+        logger.warning(
+            "rebalance stalled: no assignment since the partitions were revoked; rejoining",
+            extra={"stalled_s": round(stalled_s, 1)},
+        )
+        self._metrics.errors.labels("rebalance_stalled").inc()
+        self._kafka.unsubscribe()
+        self._kafka.subscribe([self._topic], listener=self._rebalances)
+        self._revoked_at = time.monotonic()
+
     def on_assigned(self, partitions: list[TopicPartition]) -> None:
         self._settle_writer()
         mine = [tp for tp in partitions if tp.topic == self._topic]
         stored = self._load_offsets([tp.partition for tp in mine])
-        # Checked from the main loop: the client refuses network calls inside callbacks.
-        self._unchecked_offsets = (mine, stored)
+        self._check_offsets_fit_the_topic(mine, stored)
         self._expected = {tp.partition: stored.get(tp.partition) for tp in mine}
-        for tp in mine:
-            if tp.partition in stored:
-                self._kafka.seek(tp, stored[tp.partition])
-            elif self._settings.kafka_auto_offset_reset == "earliest":
-                self._kafka.seek_to_beginning(tp)
-            else:
-                self._kafka.seek_to_end(tp)
+        try:
+            for tp in mine:
+                if tp.partition in stored:
+                    self._kafka.seek(tp, stored[tp.partition])
+                elif self._settings.kafka_auto_offset_reset == "earliest":
+                    self._kafka.seek_to_beginning(tp)
+                else:
+                    self._kafka.seek_to_end(tp)
+            # The listener paused them until now; the breaker keeps them paused while open.
+            self._breaker.release(mine)
+        except (ValueError, KeyError):
+            # A newer rebalance took a partition meanwhile (the client's IO thread runs
+            # them): accept nothing until its events are applied.
+            self._expected = {}
+            return
         self._needs_reseek = False
-        self._breaker.keep_paused(mine)
         self._metrics.rebalances.labels("assigned").inc()
         self._metrics.assigned_partitions.set(len(mine))
         self._last_activity = time.monotonic()
@@ -375,22 +432,3 @@ class ConsumerLoop:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else repr(exc)
-
-
-class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
-    def __init__(self, loop: ConsumerLoop) -> None:
-        self._loop = loop
-
-    # The client turns an exception in a callback into a bare KafkaError out of poll();
-    # keep the real one and let the loop stop with it.
-    def on_partitions_revoked(self, revoked: Any) -> None:
-        try:
-            self._loop.on_revoked(list(revoked))
-        except Exception as exc:
-            self._loop.fail(exc)
-
-    def on_partitions_assigned(self, assigned: Any) -> None:
-        try:
-            self._loop.on_assigned(list(assigned))
-        except Exception as exc:
-            self._loop.fail(exc)

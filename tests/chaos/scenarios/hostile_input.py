@@ -28,7 +28,7 @@ from tests.chaos.profiles import Profile
 from tests.chaos.report import Outcome
 from tests.chaos.scenarios.common import group, log_dir
 from tests.chaos.verdict import check_database, stored_event_ids
-from tests.integration.harness import Record, produce, read_topic
+from tests.integration.harness import Record, produce, read_whole_topic
 
 NAME = "hostile input"
 PARTITIONS = 3
@@ -123,7 +123,7 @@ def run(context: ChaosContext, profile: Profile, *, seed: int = 5) -> Outcome:
     outcome.check(
         stored == valid.keys(), f"{len(stored ^ valid.keys())} facts differ from the valid records"
     )
-    letters = read_topic(context.bootstrap, dlq, sum(reasons.values()), timeout=120.0)
+    letters = read_whole_topic(context.bootstrap, dlq, timeout=120.0)
     by_origin = {
         (dict(x.headers)["pulse.origin.partition"], dict(x.headers)["pulse.origin.offset"]): bytes(
             dict(x.headers)["pulse.reason"]
