@@ -115,8 +115,12 @@ class CountsApp:
         topic = self.app.topic(args.topic, key_deserializer="bytes", value_deserializer="bytes")
         sdf = self.app.dataframe(topic)
         sdf = sdf.apply(self._validate).filter(lambda value: value is not None)
-        sdf = sdf.set_timestamp(lambda value, _key, _ts, _headers: value["ms"])  # event time
         sdf = sdf.group_by("event_type")
+        # Event time only after the repartition topic: records produced there keep the
+        # source's (recent) Kafka timestamps. With month-old event times as timestamps the
+        # broker rolls segments by time and deletes them under the 7-day retention while
+        # they are still unread ("offset out of range"), which lost counts at 1M events.
+        sdf = sdf.set_timestamp(lambda value, _key, _ts, _headers: value["ms"])
         sdf = sdf.update(self._windowed)
         # Grace = Pulse's late horizon: an event Pulse accepts as late still updates its
         # minute here. current() re-emits a window on every update and the sink upserts
