@@ -48,9 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         daemon=True,
     )
     watcher.start()
-    deadline = threading.Timer(args.max_seconds, counts.app.stop)
-    deadline.daemon = True
-    deadline.start()
+    stalled: list[str] = []
+    guard = threading.Thread(
+        target=_stop_when_stuck,
+        args=(counts, time.monotonic() + args.max_seconds, args.stall_seconds, finished, stalled),
+        daemon=True,
+    )
+    guard.start()
     failure = None
     try:
         counts.app.run()
@@ -58,12 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         failure = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc) else ''}"
     progress = counts.progress
     done_at = time.time() if progress.done and failure is None else None
-    deadline.cancel()
     finished.set()
     watcher.join(timeout=2)
     rows, counted = _counts(args.database_url)
     if failure is None and done_at is None:
-        failure = f"stopped before the end (after {args.max_seconds:.0f} s or by a signal)"
+        failure = stalled[0] if stalled else "stopped before the end by a signal"
     result = {
         "records": progress.read,
         "records_on_topic": progress.records,
@@ -91,6 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--clock-skew-seconds", type=float, required=True)
     parser.add_argument("--max-event-bytes", type=int, required=True)
     parser.add_argument("--max-seconds", type=float, default=1800.0)
+    parser.add_argument(
+        "--stall-seconds",
+        type=float,
+        default=120.0,
+        help="give up after this long without progress",
+    )
     return parser
 
 
@@ -191,6 +200,26 @@ def _end_offsets(bootstrap_servers: str, topic: str) -> dict[int, int]:
         }
     finally:
         consumer.close()
+
+
+def _stop_when_stuck(
+    counts: CountsApp, deadline: float, stall_s: float, finished: threading.Event, why: list[str]
+) -> None:
+    """Stops the app past the deadline or when no record was read or windowed for stall_s
+    (e.g. records deleted from a Quix topic before they were read), saying which in `why`."""
+    last, changed_at = (-1, -1), time.monotonic()
+    while not finished.wait(1.0):
+        now = time.monotonic()
+        seen = (counts.progress.read, counts.progress.aggregated)
+        if seen != last:
+            last, changed_at = seen, now
+        if now > deadline:
+            why.append("still running at --max-seconds")
+        elif now - changed_at > stall_s:
+            why.append(f"no progress for {stall_s:.0f} s ({seen[0]:,} read, {seen[1]:,} windowed)")
+        if why:
+            counts.app.stop()
+            return
 
 
 def _watch_first_row(database_url: str, found: list[float], stop: threading.Event) -> None:
