@@ -3,6 +3,7 @@ pauses the partitions when it trips, resumes them when an operator overrides it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from kafka import KafkaConsumer
@@ -33,10 +34,15 @@ class BreakerControl:
             self._breaker.record(records, invalid)
             return False
         # Nothing of this batch is written: rewind to its first records and stop fetching.
+        # A partition revoked meanwhile (on the client's IO thread) is skipped: its next
+        # owner resumes from PostgreSQL, and new assignments arrive paused.
         for part in validated.slices:
             tp = TopicPartition(self._settings.kafka_topic, part.partition)
-            self._kafka.seek(tp, part.first_offset)
-        self._kafka.pause(*self._kafka.assignment())
+            with contextlib.suppress(ValueError, KeyError):
+                self._kafka.seek(tp, part.first_offset)
+        for tp in self._kafka.assignment():
+            with contextlib.suppress(KeyError):
+                self._kafka.pause(tp)
         self._open = True
         self._metrics.breaker_open.set(1)
         self._metrics.breaker_trips.inc()
@@ -61,7 +67,9 @@ class BreakerControl:
             return
         self._override_requested = False
         self._breaker.override()
-        self._kafka.resume(*self._kafka.assignment())
+        for tp in self._kafka.assignment():
+            with contextlib.suppress(KeyError):
+                self._kafka.resume(tp)
         self._open = False
         self._metrics.breaker_open.set(0)
         logger.warning(

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 from kafka import KafkaConsumer
-from kafka.errors import KafkaError
+from kafka.errors import IllegalStateError, KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from consumer.backoff import Backoff
@@ -382,11 +382,20 @@ class ConsumerLoop:
     def _update_lag(self) -> None:
         for partition, stored in self._expected.items():
             tp = TopicPartition(self._topic, partition)
-            end = self._kafka.highwater(tp)
+            end = self._highwater(tp)
             if end is not None:
                 self._metrics.lag.labels(self._topic, str(partition)).set(
                     max(end - (stored or 0), 0)
                 )
+
+    def _highwater(self, tp: TopicPartition) -> int | None:
+        """The partition's log end from the last fetch; None when unknown, or when the
+        client's IO thread has revoked it and the loop has not applied that yet."""
+        try:
+            end = self._kafka.highwater(tp)
+        except IllegalStateError:
+            return None
+        return None if end is None else int(end)
 
     def _lag_total(self, ends: dict[int, int] | None = None) -> int | None:
         """Records behind the log end over all assigned partitions; None if not known yet.
@@ -394,7 +403,7 @@ class ConsumerLoop:
         total = 0
         for partition, stored in self._expected.items():
             tp = TopicPartition(self._topic, partition)
-            end = self._kafka.highwater(tp) if ends is None else ends.get(partition)
+            end = self._highwater(tp) if ends is None else ends.get(partition)
             if end is None:
                 return None
             done = stored
