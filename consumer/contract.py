@@ -68,6 +68,10 @@ class RejectReason(StrEnum):
     INVALID_VALUE = "invalid_value"
     TIMESTAMP_TOO_OLD = "timestamp_too_old"
     TIMESTAMP_IN_FUTURE = "timestamp_in_future"
+    # Found after decoding: the record is valid, but one step of storing it fails for
+    # this record alone (the rest of its batch is stored).
+    ENRICHMENT_FAILED = "enrichment_failed"
+    DB_REJECTED = "db_rejected"  # PostgreSQL refused its values (SQLSTATE in pulse.sqlstate)
 
 
 @dataclass(frozen=True, slots=True)
