@@ -10,15 +10,14 @@ import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import psycopg
 from kafka.consumer.fetcher import ConsumerRecord
 
 from bench.servers import PostgresCpu
-from consumer.batch import Batch, ValidatedBatch
-from consumer.contract import TimeWindow
+from consumer.batch import Batch, Limits, ValidatedBatch
 from consumer.migrations import migrate
 from consumer.settings import Settings
 from consumer.writer import WriteResult, prepare_connection, write_batch
@@ -94,7 +93,12 @@ class _Filler:
     def run(self, stream: Any) -> FillResult:
         started = time.monotonic()
         mark = (started, time.process_time(), self._postgres.attributed_s(), 0)
-        batch = Batch(TOPIC, self._settings.batch_max_records, max_age_s=float("inf"))
+        batch = Batch(
+            TOPIC,
+            self._settings.batch_max_records,
+            max_age_s=float("inf"),
+            max_bytes=self._settings.batch_max_bytes,
+        )
         pending: Future[WriteResult] | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fill-writer") as writer:
             for offset, record in enumerate(stream):
@@ -117,9 +121,9 @@ class _Filler:
         """Validates `batch` (while the previous one is written), then waits for that
         write and submits this one: at most one transaction in flight, as in the consumer."""
         validated = batch.validate(
-            window=self._window(),
-            max_bytes=self._settings.max_event_bytes,
+            limits=self._limits(),
             expected={PARTITION: self._expected},
+            log_start=lambda _partition: 0,
         )
         self._result.records += len(batch)
         batch.clear()
@@ -166,9 +170,9 @@ class _Filler:
             )
         return now
 
-    def _window(self) -> TimeWindow:
-        return TimeWindow(
-            now=datetime.now(UTC),
+    def _limits(self) -> Limits:
+        return Limits(
+            max_event_bytes=self._settings.max_event_bytes,
             late_horizon=timedelta(days=self._settings.late_horizon_days),
             clock_skew=timedelta(seconds=self._settings.clock_skew_seconds),
         )

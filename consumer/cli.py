@@ -25,6 +25,7 @@ from consumer.errors import ConfigError, PulseError, ServiceUnavailableError
 from consumer.kafka_client import open_client
 from consumer.kafka_records import install as install_record_reader
 from consumer.kafka_security import kafka_security
+from consumer.ledger_topic import check_ledger_against_topic
 from consumer.logs import configure_logging
 from consumer.loop import ConsumerLoop, LoopOptions
 from consumer.metrics import ConsumerMetrics
@@ -142,10 +143,26 @@ def _ensure_schema(database: Database) -> None:
 
 
 def _reconcile(settings: Settings, *, examples: int) -> int:
-    """Exit 0 only when every aggregate equals its recomputation from the facts."""
-    results = reconcile_database(settings.database_url.get_secret_value(), examples=examples)
+    """Exit 0 only when every aggregate equals its recomputation from the facts and the
+    offset ledger agrees with the facts and with the topic."""
+    url = settings.database_url.get_secret_value()
+    results = reconcile_database(url, examples=examples)
     print(format_report(results))
-    return 0 if all(result.drift == 0 for result in results) else 1
+    topic = check_ledger_against_topic(
+        url, settings.kafka_bootstrap_servers, **kafka_security(settings)
+    )
+    if not topic.checked:
+        print(
+            f"\nthe topic was not checked: no Kafka broker answers at "
+            f"{settings.kafka_bootstrap_servers} (KAFKA_BOOTSTRAP_SERVERS)"
+        )
+    elif topic.problems:
+        print("\nthe ledger disagrees with the topic:")
+        print("\n".join(f"  {problem}" for problem in topic.problems))
+    else:
+        print(f"\nthe ledger fits the topic ({topic.lag} records not read yet)")
+    exact = all(result.drift == 0 for result in results) and not topic.problems
+    return 0 if exact else 1
 
 
 def _run(settings: Settings, options: LoopOptions) -> int:

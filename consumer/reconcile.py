@@ -1,5 +1,6 @@
 """Reconciliation: recomputes every incrementally maintained aggregate from the facts and
-reports, per aggregate, how many stored rows differ from the recomputation.
+reports, per aggregate, how many stored rows differ from the recomputation; then checks
+the offset ledger (`sql/ledger/drift.sql`) against the facts.
 
 Each aggregate table has one file `sql/reconcile/<table>.sql` that returns its drift:
 the stored rows a full recomputation does not produce and the recomputed rows the table
@@ -68,7 +69,9 @@ def reconcile(conn: psycopg.Connection[Any], *, examples: int = 5) -> list[Drift
         with conn.transaction():
             conn.execute("set transaction isolation level repeatable read, read only")
             for name in reconciled_aggregates():
-                results.append(_compare(conn, name, examples))
+                results.append(_compare(conn, name, f"reconcile/{name}", examples))
+            # The offset ledger: facts per partition, and counts that add up.
+            results.append(_compare(conn, "partition_offsets", "ledger/drift", examples))
     except psycopg.errors.UndefinedTable as exc:
         raise SchemaMissingError(
             f"{exc.diag.message_primary}: the aggregate tables are missing. "
@@ -77,7 +80,7 @@ def reconcile(conn: psycopg.Connection[Any], *, examples: int = 5) -> list[Drift
     return results
 
 
-def _compare(conn: psycopg.Connection[Any], name: str, examples: int) -> Drift:
+def _compare(conn: psycopg.Connection[Any], name: str, statement: str, examples: int) -> Drift:
     count = conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(name)))
     row = count.fetchone()
     rows = int(row[0]) if row else 0
@@ -85,7 +88,7 @@ def _compare(conn: psycopg.Connection[Any], name: str, examples: int) -> Drift:
     drift = 0
     first: list[tuple[Any, ...]] = []
     with conn.cursor(name=f"reconcile_{name}") as cursor:
-        cursor.execute(load_sql(f"reconcile/{name}"))
+        cursor.execute(load_sql(statement))
         for drifting in cursor:
             drift += 1
             if len(first) < examples:

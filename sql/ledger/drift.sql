@@ -1,0 +1,62 @@
+-- Drift of the offset ledger `partition_offsets`: a partition whose facts_stored differs
+-- from the facts that came from it, or whose counts do not add up to the offsets it
+-- covers (the table's check constraint refuses such a commit; a hand edit could not).
+with
+
+stored as (
+    select
+        topic,
+        kafka_partition,
+        facts_stored,
+        next_offset - first_offset as offsets_covered,
+        facts_stored + duplicates + dead_lettered
+        + skipped_markers + skipped_aborted + skipped_retention + skipped_reset
+        as offsets_explained
+    from partition_offsets
+),
+
+recomputed as (
+    select
+        source_topic as topic,
+        source_partition as kafka_partition,
+        count(*) as facts_stored
+    from events
+    group by source_topic, source_partition
+),
+
+compared as (
+    select
+        coalesce(stored.topic, recomputed.topic) as topic,
+        coalesce(stored.kafka_partition, recomputed.kafka_partition) as kafka_partition,
+        stored.facts_stored as facts_in_ledger,
+        coalesce(recomputed.facts_stored, 0) as facts_in_events,
+        stored.offsets_covered,
+        stored.offsets_explained
+    from stored
+    full outer join recomputed
+        on
+            stored.topic = recomputed.topic
+            and stored.kafka_partition = recomputed.kafka_partition
+),
+
+final as (
+    select
+        case
+            when facts_in_ledger is null then 'facts without a ledger row'
+            when facts_in_ledger <> facts_in_events then 'facts differ'
+            else 'ledger does not add up'
+        end as side,
+        topic,
+        kafka_partition,
+        facts_in_ledger,
+        facts_in_events,
+        offsets_covered,
+        offsets_explained
+    from compared
+    where
+        facts_in_ledger is distinct from facts_in_events
+        or offsets_covered <> offsets_explained
+)
+
+select * from final
+order by topic, kafka_partition;
