@@ -4,19 +4,13 @@ price that the customer's next turn accepts) and the customer's sentiment."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from consumer.calls import patterns
-from consumer.calls.text import Speaker, Turn, amounts, clauses, sentences, words
+from consumer.calls.text import Speaker, Turn, clauses, sentences, words
+from consumer.calls.upsell import Upsell, upsell
+
+__all__ = ["Upsell", "conversion_kind", "customer_turns", "sentiment_score", "upsell"]
 
 _REQUESTS = ("can you", "could you", "would you", "will you")
-
-
-@dataclass(frozen=True, slots=True)
-class Upsell:
-    amount: Decimal
-    product: str | None
 
 
 def customer_turns(all_turns: list[Turn]) -> list[Turn]:
@@ -53,54 +47,6 @@ def _commitment(clause: str) -> str | None:
         if not patterns.NEGATIONS.intersection(before):
             return kind
     return None
-
-
-def upsell(all_turns: list[Turn]) -> Upsell | None:
-    """The accepted add-on: the last priced offer before a customer turn that accepts it.
-    Several accepted offers add up; the product named is the first one's."""
-    accepted: list[Upsell] = []
-    offer: Upsell | None = None
-    for turn in all_turns:
-        if turn.speaker is Speaker.AGENT:
-            offer = _priced_offer(turn.text) or offer
-        elif turn.speaker is Speaker.CUSTOMER and offer is not None:
-            if _accepts(turn.text):
-                accepted.append(offer)
-            offer = None
-    if not accepted:
-        return None
-    return Upsell(sum((u.amount for u in accepted), Decimal("0.00")), accepted[0].product)
-
-
-def _priced_offer(text: str) -> Upsell | None:
-    for sentence in sentences(text):
-        if not patterns.ADDON_OFFER.search(sentence):
-            continue
-        prices = amounts(sentence)
-        if prices:
-            return Upsell(prices[0], _product(sentence))
-    return None
-
-
-def _product(sentence: str) -> str | None:
-    for match in patterns.ADDON_PRODUCT.finditer(sentence):
-        name = match.group("product").strip()
-        if name and name not in patterns.PRONOUNS and not amounts(name):
-            return patterns.ARTICLES.sub("", name)
-    return None
-
-
-def _accepts(text: str) -> bool:
-    """The first sentence of the answer that accepts or declines decides."""
-    for sentence in sentences(text):
-        if "why not" in sentence:
-            return True
-        plain = patterns.ANSWER_IDIOMS.sub(" ", sentence).strip(" ,")
-        if patterns.DECLINE_ANSWER.search(plain):
-            return False
-        if patterns.ACCEPT_ANSWER.search(plain):
-            return True
-    return False
 
 
 def sentiment_score(all_turns: list[Turn]) -> int:

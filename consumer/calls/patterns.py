@@ -14,9 +14,20 @@ from collections.abc import Iterable
 
 # -- speakers ----------------------------------------------------------------------------
 
-AGENT_LABELS = frozenset({"agent", "rep", "representative", "advisor", "support", "operator"})
-CUSTOMER_LABELS = frozenset({"customer", "caller", "client", "user", "member"})
-SPEAKER_LINE = re.compile(r"^\s*([a-z][a-z ]{0,20}?)\s*:\s*(.*)$")
+# Labels as exports write them (matched in lower case, before ":" or " - "). The one-letter
+# ones are only read at the start of a line, or inline in a call whose lines open with one.
+AGENT_LABELS = frozenset(
+    {"agent", "rep", "representative", "advisor", "support", "operator", "agt", "csr", "a"}
+)
+CUSTOMER_LABELS = frozenset({"customer", "caller", "client", "user", "member", "cust", "c"})
+# Words that open a spoken turn: where unpunctuated speech-to-text is cut into
+# pseudo-sentences (see speakers.unlabelled_turns).
+TURN_OPENERS = re.compile(
+    r"(?<=\s)(?:yes|yeah|yep|yup|no|nah|nope|okay|ok|alright|sure|great|perfect|lovely"
+    r"|brilliant|excellent|awesome|amazing|oh|ooh|hi|hiya|hello|thanks|thank you|cheers|done"
+    r"|sorry|sorted|booked|added|ordered|purchased|um|uh|well|honestly|would you"
+    r"|do you want|should i|shall i|can i|i can|we can|we also|you can also)\b"
+)
 
 # -- sentences and clauses ---------------------------------------------------------------
 
@@ -25,15 +36,6 @@ SENTENCE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+[.!?]*")
 # Clauses split at commas and semicolons (not thousands separators) and at "but".
 CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d)|;|\s-\s|\bbut\b")
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-
-# -- money -------------------------------------------------------------------------------
-
-_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?"
-# "$1,299.00", "$ 49", "us$20", "usd 20", "20 usd", "49 dollars", "49 bucks".
-AMOUNT = re.compile(
-    rf"(?:us\$|\$|\busd)\s?{_NUMBER}(?![\d%])"
-    rf"|\b{_NUMBER}\s?(?:usd|dollars?|bucks)\b"
-)
 
 # -- commitments (conversion) ------------------------------------------------------------
 
@@ -79,6 +81,7 @@ INTERJECTIONS = (
 INTENT_PREFIXES = (
     "i'll", "i will", "we'll", "we will", "let's", "let us", "i'd like to", "i would like to",
     "we'd like to", "i want to", "we want to", "i wanna", "i'm ready to", "i am ready to",
+    "i need to", "we need to",
     "i've decided to", "i have decided to", "go ahead and", "you can", "can you",
     "could you", "please", "just", "i'll go ahead and", "let's go ahead and",
 )  # fmt: skip
@@ -98,30 +101,61 @@ COMMIT_WINDOW_WORDS = 5  # how far before a commitment a negation still applies
 
 # -- add-on offers (upsell) --------------------------------------------------------------
 
-# An agent sentence that offers something on top of the sale.
+# An agent sentence that offers something on top of the sale: naming an add-on, or
+# asking whether the customer wants one.
 ADDON_OFFER = re.compile(
-    r"\b(?:add|adding|include|including|extra|additional|also offer|also have|upgrade"
-    r"|add-on|addon|on top|throw in|bundle)\b"
+    r"\b(?:add|adding|added|include|extra|additional|also|upgrade|upgrading"
+    r"|add-on|addon|on top|throw in|bundle|would you like|do you want|do you need"
+    r"|want (?:a|an|the|me to|to add)|while (?:it's|you're|he's|she's) (?:here|in)"
+    r"|can be added|if you want it|more a month|more per)\b"
+)
+# The agent has closed the main sale: a price stated after this, in the same turn, is for
+# something more ("$549, ordered. assembly service is $45.").
+SALE_CONFIRMED = re.compile(
+    r"\b(?:ordered|booked|done|signed up|subscribed|registered|enrolled|reserved|purchased"
+    r"|switched|sorted|you're all set|all set|i've placed the order|i'll place the order"
+    r"|i've put the order through|i'll order it|i'll ring (?:it|that) up|i'll process it"
+    r"|i've set (?:it|that) up|i'll set (?:it|that) up|book you in|you're registered)\b"
 )
 # Where the offered product is named: after the offering verb, up to the price or the end.
 ADDON_PRODUCT = re.compile(
-    r"\b(?:add|include|offer|upgrade you to|throw in|get you)\s+(?P<product>.+?)"
-    r"(?=\s+(?:for|at|to your|to the|on top|as well|too)\b|\s*[?.!,]|$)"
+    r"\b(?:add|include|offer|upgrade you to|throw in|get you|also have|also do|also got"
+    r"|would you like(?! to)|do you want(?! to)|do you need)\s+(?P<product>[^,.?!]{1,60}?)"
+    r"(?=\s+(?:for|at|to your|to the|on top|as well|too|with it|added|is|it's)\b|\s*[?.!,]|$)"
 )
 PRONOUNS = frozenset({"it", "that", "this", "them", "those", "one", "something", "you"})
 ARTICLES = re.compile(r"^(?:the|a|an|your|our)\s+")
+# Words of an offer too common to show that an answer names it ("alright, go ad-free").
+GENERIC_WORDS = frozenset(
+    {
+        "would", "like", "want", "need", "also", "have", "extra", "month", "year", "with",
+        "that", "this", "your", "just", "more", "include", "including", "adding", "added",
+        "could", "offer", "there", "they", "those", "these", "what", "while", "here",
+        "upgrade", "bundle", "dollars", "only", "each", "every", "week", "today", "the",
+        "and", "for", "you", "are", "can", "per", "its", "it's", "our", "one",
+    }
+)  # fmt: skip
 # How a customer answers an offer. Idioms are removed first: "why not" accepts, "no
 # problem" is no refusal and "no thanks" is no thanks (and no sentiment either).
 ANSWER_IDIOMS = re.compile(r"\b(?:why not|no problem|not a problem|no worries)\b")
 ACCEPT_ANSWER = re.compile(
-    r"^(?:yes|yeah|yep|yup|sure|ok|okay|alright|absolutely|definitely|of course|deal"
-    r"|sounds good|that's fine|fine|go ahead|please do|do it|add it|include it|why not)\b"
-    r"|\b(?:go ahead|add it|add that|include it|include that|let's add|let's do it|i'll take"
-    r"|i'll add|throw it in|sign me up|why not|sounds good)\b"
+    r"^(?:(?:oh|ooh|ha|um|well|honestly|ok|okay|alright|fine)[\s,]+)*(?:yes|yeah|yep|yup|sure|absolutely|definitely"
+    r"|of course|deal|sounds good|go ahead|go on|go for it|please do|do it|add it"
+    r"|include it|why not|you've talked me into it)\b"
+    r"|\b(?:go ahead|go on|go for it|add it|add that|add the|add one|add a|add breakfast"
+    r"|include it|include that|include the|include installation|let's add|let's do it"
+    r"|i'll take|i'll add|throw it in|throw that in|sign me up|why not|sounds good"
+    r"|do the|that would be great|yes please|yes,)\b"
 )
+# A short request ending in "please" answers an offer with yes ("next-day please").
+REQUEST_ANSWER = re.compile(r"^(?:[a-z'-]+\s+){0,3}please$")
+# On their own these say yes; followed by something else they may only acknowledge
+# ("okay, i'll keep an eye on it").
+WEAK_YES = frozenset({"ok", "okay", "alright", "fine", "ta"})
 DECLINE_ANSWER = re.compile(
     r"\b(?:no|nope|nah|not|don't|do not|pass|skip|decline|without|rather not|won't"
-    r"|i'll think|maybe later|not now)\b"
+    r"|i'll think|maybe|not now|i'm good|i'm fine|i'm ok|i'm okay|i'm alright|leave it"
+    r"|next time)\b"
 )
 
 # -- sentiment ---------------------------------------------------------------------------

@@ -47,13 +47,16 @@ def simulated_calls(calls: int, seed: int) -> Iterator[tuple[SupportCall, Truth]
         assert isinstance(event, SupportCall)
         assert step.call is not None
         truth = step.call
-        yield event, Truth(
-            converted=truth.converted,
-            conversion_kind=None,
-            upsell_amount=truth.upsell_amount,
-            upsell_product=truth.upsell_product,
-            sentiment=str(truth.sentiment),
-            transcript_format=truth.transcript_format,
+        yield (
+            event,
+            Truth(
+                converted=truth.converted,
+                conversion_kind=None,
+                upsell_amount=truth.upsell_amount,
+                upsell_product=truth.upsell_product,
+                sentiment=str(truth.sentiment),
+                transcript_format=truth.transcript_format,
+            ),
         )
 
 
