@@ -22,16 +22,40 @@ def customer_turns(all_turns: list[Turn]) -> list[Turn]:
 
 
 def conversion_kind(all_turns: list[Turn]) -> str | None:
-    """The kind of the first commitment the customer makes ("booking", "purchase",
-    "signup"), or None."""
-    for turn in customer_turns(all_turns):
-        for sentence in sentences(turn.text):
-            is_question = sentence.endswith("?")
-            for clause in clauses(sentence):
-                if is_question and not clause.startswith(_REQUESTS):
-                    continue
-                kind = _commitment(clause)
-                if kind is not None:
+    """The kind of the first commitment ("booking", "purchase", "signup"), or None: the
+    customer's own words, or the agent confirming the sale the customer asked for."""
+    customers = customer_turns(all_turns)
+    for turn in all_turns:
+        if turn in customers:
+            kind = _customer_commitment(turn.text)
+        elif turn.speaker is Speaker.AGENT:
+            kind = _agent_confirmation(turn.text)
+        else:
+            kind = None
+        if kind is not None:
+            return kind
+    return None
+
+
+def _customer_commitment(text: str) -> str | None:
+    for sentence in sentences(text):
+        is_question = sentence.endswith("?")
+        for clause in clauses(sentence):
+            if is_question and not clause.startswith(_REQUESTS):
+                continue
+            kind = _commitment(clause)
+            if kind is not None:
+                return kind
+    return None
+
+
+def _agent_confirmation(text: str) -> str | None:
+    for sentence in sentences(text):
+        for clause in clauses(sentence):
+            for kind, pattern in patterns.AGENT_CONFIRMS.items():
+                match = pattern.search(clause)
+                before = words(clause[: match.start()]) if match else []
+                if match and not patterns.NEGATIONS.intersection(before):
                     return kind
     return None
 
@@ -62,14 +86,21 @@ def sentiment_score(all_turns: list[Turn]) -> int:
 
 def _turn_score(text: str) -> int:
     text = patterns.SENTIMENT_IDIOMS.sub(" ", text)
-    score = len(patterns.PRAISING_NEGATIONS.findall(text))
-    text = patterns.PRAISING_NEGATIONS.sub(" ", text)
+    score = 0
+    for phrases, polarity in (
+        (patterns.PRAISING_NEGATIONS, 1),
+        (patterns.PRAISING_PHRASES, 1),
+        (patterns.DAMNING_PHRASES, -1),
+    ):
+        score += polarity * len(phrases.findall(text))
+        text = phrases.sub(" ", text)
     for sentence in sentences(text):
         parts = clauses(sentence)
         for index, clause in enumerate(parts):
             tokens = words(clause)
             is_opening = index < len(parts) - 1 and len(tokens) == 1
-            if is_opening and tokens[0] in patterns.ACKNOWLEDGEMENTS:
+            thanked = is_opening and parts[index + 1].startswith(("thank", "cheers"))
+            if is_opening and tokens[0] in patterns.ACKNOWLEDGEMENTS and not thanked:
                 continue
             score += _clause_score(tokens)
     return score

@@ -50,12 +50,14 @@ COMMIT_VERBS: dict[str, tuple[str, ...]] = {
         r"make (?:the|an) appointment",
         r"pencil (?:me|it|that) in",
         r"lock (?:it|that) in",
+        r"put (?:me|us|him|her|them) down for",
+        r"book (?:me|us|him|her|them) in",
     ),
     "purchase": (
         r"buy",
         r"purchase",
         r"order",
-        r"take (?:it|one|two|that|this|them)",
+        r"take (?:it|one|two|that|this|them|the|both)",
         r"place (?:the|an|my) order",
         r"proceed with (?:the|my|this) (?:purchase|order)",
         r"complete (?:the|my) (?:purchase|order)",
@@ -69,7 +71,19 @@ COMMIT_VERBS: dict[str, tuple[str, ...]] = {
         r"register",
         r"join",
         r"count (?:me|us) in",
-        r"put (?:me|us) down for",
+        r"switch (?:me |us )?(?:over )?to",
+    ),
+}
+# The agent confirming the sale is done, by kind ("you're booked", "ordered"): a commitment
+# the customer made without the words above ("tuesday at 3:30 works. can you put him...").
+AGENT_CONFIRMS: dict[str, re.Pattern[str]] = {
+    "booking": re.compile(r"\b(?:booked|reserved|book you in|you're all booked)\b"),
+    "purchase": re.compile(
+        r"\b(?:ordered|purchased|i've placed the order|i'll place the order|i'll order it"
+        r"|i've put the order through|i'll put (?:it|that) through|i'll ring (?:it|that) up)\b"
+    ),
+    "signup": re.compile(
+        r"\b(?:signed (?:you )?up|subscribed|registered|enrolled|switched|signing you up)\b"
     ),
 }
 # What may precede a commitment verb: the start of the clause (an imperative, after an
@@ -160,12 +174,16 @@ DECLINE_ANSWER = re.compile(
 
 # -- sentiment ---------------------------------------------------------------------------
 
+# A bare "thanks" / "thank you" is courtesy, not praise (LABELLING.md): only the phrases
+# of PRAISING_PHRASES count it.
 POSITIVE_WORDS = frozenset(
     {
-        "thank", "thanks", "thankful", "grateful", "helpful", "excellent", "great", "good",
-        "satisfied", "happy", "glad", "pleased", "appreciate", "appreciated", "recommend",
-        "solved", "resolved", "perfect", "wonderful", "awesome", "amazing", "fantastic",
-        "love", "friendly", "impressed", "brilliant", "quick", "smooth", "superb",
+        "thankful", "grateful", "helpful", "excellent", "great", "good", "satisfied",
+        "happy", "glad", "pleased", "appreciate", "appreciated", "recommend", "solved",
+        "resolved", "perfect", "wonderful", "awesome", "amazing", "fantastic", "love",
+        "friendly", "impressed", "brilliant", "quick", "smooth", "superb", "easy", "lovely",
+        "kind", "star", "legend", "lifesaver", "relief", "relieved", "painless", "gorgeous",
+        "excited", "fab", "outstanding", "professional", "patient", "efficient",
     }
 )  # fmt: skip
 NEGATIVE_WORDS = frozenset(
@@ -174,13 +192,29 @@ NEGATIVE_WORDS = frozenset(
         "disappointment", "complaint", "complaints", "complain", "terrible", "awful",
         "horrible", "angry", "upset", "unhappy", "useless", "worst", "bad", "poor",
         "annoyed", "annoying", "ridiculous", "unacceptable", "rude", "waste", "furious",
-        "unhelpful", "dissatisfied", "unsatisfied", "disgusted", "fed",
+        "unhelpful", "dissatisfied", "unsatisfied", "disgusted", "disgusting", "fed",
+        "livid", "rubbish", "disgraceful", "pathetic", "exhausting", "outrageous", "dirty",
+        "nightmare", "scam", "unbelievable", "appalling", "shocking", "fuming", "hopeless",
+        "incompetent", "shambles", "disaster", "joke", "exhausted", "ugh", "misleading",
     }
 )  # fmt: skip
-# Phrases with sentiment words but none of their sentiment, removed before scoring.
+# Phrases that carry sentiment no single word of theirs does.
+PRAISING_PHRASES = re.compile(
+    r"\b(?:thanks?(?: you)?(?: (?:so|very) much| a lot| a million| loads| ever so much)"
+    r"|made my (?:day|week)|you're the best|you're a star|saved me)\b"
+)
+DAMNING_PHRASES = re.compile(
+    r"\b(?:rip[- ]off|i'm done|sick of|never again|(?:won't|will not) be \w+ (?:with )?you"
+    r"|should have done (?:it|this|that) (?:ages|months|years) ago|what a mess)\b"
+)
+# Phrases with sentiment words but none of their sentiment, removed before scoring: the
+# customer's courtesies and answers, and the agent's pleasantries (which an unlabelled
+# speech-to-text transcript mixes into the customer's words).
 SENTIMENT_IDIOMS = re.compile(
     r"\b(?:no,? thanks?(?: you)?|thanks? for calling|good (?:morning|afternoon|evening|bye)"
-    r"|goodbye|thank you for calling)\b"
+    r"|goodbye|thank you for calling|i'm (?:good|fine|ok|okay|alright)(?:,? thanks?)?"
+    r"|(?:happy|glad) to (?:help|assist|hear(?: it)?)|great to hear(?: it)?"
+    r"|(?:great|good|lovely) choice|that's great to hear)\b"
 )
 # Negated comparisons that praise: "couldn't be happier", "can't ask for better".
 PRAISING_NEGATIONS = re.compile(
@@ -188,8 +222,11 @@ PRAISING_NEGATIONS = re.compile(
     r"(?:better|happier|more pleased|more satisfied|more helpful)\b"
 )
 # A lone word opening a longer sentence ("perfect, let's book it") acknowledges what was
-# said; it does not rate the service, so it carries no sentiment there.
-ACKNOWLEDGEMENTS = frozenset({"perfect", "great", "good", "excellent", "fine", "wonderful"})
+# said; it does not rate the service, so it carries no sentiment there, unless what
+# follows is thanks ("brilliant, thanks mike"): then it is the customer's verdict.
+ACKNOWLEDGEMENTS = frozenset(
+    {"perfect", "great", "good", "excellent", "fine", "wonderful", "lovely", "brilliant"}
+)
 SENTIMENT_WINDOW_WORDS = 4  # how far before a sentiment word a negation flips it
 FINAL_TURN_WEIGHT = 2  # how the customer ends the call weighs double
 
