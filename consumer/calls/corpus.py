@@ -44,7 +44,9 @@ def load(directory: Path = CORPUS_DIR) -> list[LabelledCall]:
 
 
 def parse(text: str, transcript_format: str, *, source: str = "<corpus>") -> list[LabelledCall]:
-    blocks = text.split("\n### ")[1:]  # what precedes the first record is comments
+    # Lines opening with "# " are comments wherever they are; "### " opens a record.
+    kept = "\n".join(line for line in text.splitlines() if not line.startswith("# "))
+    blocks = kept.split("\n### ")[1:]
     return [_record(block, transcript_format, source) for block in blocks]
 
 

@@ -26,12 +26,11 @@ def conversion_kind(all_turns: list[Turn]) -> str | None:
     customer's own words, or the agent confirming the sale the customer asked for."""
     customers = customer_turns(all_turns)
     for turn in all_turns:
+        kind = None
         if turn in customers:
             kind = _customer_commitment(turn.text)
-        elif turn.speaker is Speaker.AGENT:
+        if kind is None and turn.speaker is not Speaker.CUSTOMER:  # agent, or unknown
             kind = _agent_confirmation(turn.text)
-        else:
-            kind = None
         if kind is not None:
             return kind
     return None

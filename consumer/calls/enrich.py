@@ -14,7 +14,7 @@ from consumer.contract import SupportCall
 
 # Stored with every enriched call; bump it whenever a change to the rules (patterns.py,
 # detect.py, text.py) can change a result, so rows enriched by other rules can be told apart.
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 
 class Sentiment(StrEnum):

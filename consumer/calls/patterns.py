@@ -58,6 +58,7 @@ COMMIT_VERBS: dict[str, tuple[str, ...]] = {
         r"purchase",
         r"order",
         r"take (?:it|one|two|that|this|them|the|both)",
+        r"have (?:it|one|that|this|them)",
         r"place (?:the|an|my) order",
         r"proceed with (?:the|my|this) (?:purchase|order)",
         r"complete (?:the|my) (?:purchase|order)",
@@ -72,12 +73,17 @@ COMMIT_VERBS: dict[str, tuple[str, ...]] = {
         r"join",
         r"count (?:me|us) in",
         r"switch (?:me |us )?(?:over )?to",
+        r"start (?:the|a|my|our) [a-z -]{0,30}(?:plan|membership|subscription)",
+        r"open (?:the|a|an) [a-z -]{0,30}account",
     ),
 }
 # The agent confirming the sale is done, by kind ("you're booked", "ordered"): a commitment
 # the customer made without the words above ("tuesday at 3:30 works. can you put him...").
 AGENT_CONFIRMS: dict[str, re.Pattern[str]] = {
-    "booking": re.compile(r"\b(?:booked|reserved|book you in|you're all booked)\b"),
+    "booking": re.compile(
+        r"\b(?:booked|reserved|book you in|you're all booked|i'll reserve (?:it|that|those|them)"
+        r"|that's confirmed for)\b"
+    ),
     "purchase": re.compile(
         r"\b(?:ordered|purchased|i've placed the order|i'll place the order|i'll order it"
         r"|i've put the order through|i'll put (?:it|that) through|i'll ring (?:it|that) up)\b"
@@ -121,7 +127,8 @@ ADDON_OFFER = re.compile(
     r"\b(?:add|adding|added|include|extra|additional|also|upgrade|upgrading"
     r"|add-on|addon|on top|throw in|bundle|would you like|do you want|do you need"
     r"|want (?:a|an|the|me to|to add)|while (?:it's|you're|he's|she's) (?:here|in)"
-    r"|can be added|if you want it|more a month|more per)\b"
+    r"|while we're (?:there|here|at it)|can be added|if you want (?:it|them)|more a month"
+    r"|more per)\b"
 )
 # The agent has closed the main sale: a price stated after this, in the same turn, is for
 # something more ("$549, ordered. assembly service is $45.").
@@ -129,7 +136,8 @@ SALE_CONFIRMED = re.compile(
     r"\b(?:ordered|booked|done|signed up|subscribed|registered|enrolled|reserved|purchased"
     r"|switched|sorted|you're all set|all set|i've placed the order|i'll place the order"
     r"|i've put the order through|i'll order it|i'll ring (?:it|that) up|i'll process it"
-    r"|i've set (?:it|that) up|i'll set (?:it|that) up|book you in|you're registered)\b"
+    r"|i've set (?:it|that) up|i'll set (?:it|that) up|book you in|you're registered"
+    r"|i'll reserve (?:it|that|those|them)|that's confirmed)\b"
 )
 # Where the offered product is named: after the offering verb, up to the price or the end.
 ADDON_PRODUCT = re.compile(
@@ -159,7 +167,8 @@ ACCEPT_ANSWER = re.compile(
     r"|\b(?:go ahead|go on|go for it|add it|add that|add the|add one|add a|add breakfast"
     r"|include it|include that|include the|include installation|let's add|let's do it"
     r"|i'll take|i'll add|throw it in|throw that in|sign me up|why not|sounds good"
-    r"|do the|that would be great|yes please|yes,)\b"
+    r"|do the|do that|that would be great|yes please|yes,|might as well|stick it on"
+    r"|chuck (?:it|that) in|bundle it in|let's go for it)\b"
 )
 # A short request ending in "please" answers an offer with yes ("next-day please").
 REQUEST_ANSWER = re.compile(r"^(?:[a-z'-]+\s+){0,3}please$")
@@ -169,7 +178,7 @@ WEAK_YES = frozenset({"ok", "okay", "alright", "fine", "ta"})
 DECLINE_ANSWER = re.compile(
     r"\b(?:no|nope|nah|not|don't|do not|pass|skip|decline|without|rather not|won't"
     r"|i'll think|maybe|not now|i'm good|i'm fine|i'm ok|i'm okay|i'm alright|leave it"
-    r"|next time)\b"
+    r"|next time|give (?:it|that|the [a-z-]+) a miss|stick with)\b"
 )
 
 # -- sentiment ---------------------------------------------------------------------------
@@ -183,7 +192,8 @@ POSITIVE_WORDS = frozenset(
         "resolved", "perfect", "wonderful", "awesome", "amazing", "fantastic", "love",
         "friendly", "impressed", "brilliant", "quick", "smooth", "superb", "easy", "lovely",
         "kind", "star", "legend", "lifesaver", "relief", "relieved", "painless", "gorgeous",
-        "excited", "fab", "outstanding", "professional", "patient", "efficient",
+        "excited", "fab", "outstanding", "professional", "patient", "efficient", "thrilled",
+        "impressive", "godsend", "treat", "fair",
     }
 )  # fmt: skip
 NEGATIVE_WORDS = frozenset(
@@ -196,16 +206,19 @@ NEGATIVE_WORDS = frozenset(
         "livid", "rubbish", "disgraceful", "pathetic", "exhausting", "outrageous", "dirty",
         "nightmare", "scam", "unbelievable", "appalling", "shocking", "fuming", "hopeless",
         "incompetent", "shambles", "disaster", "joke", "exhausted", "ugh", "misleading",
+        "gutted", "disgrace", "unfair", "unreliable",
     }
 )  # fmt: skip
 # Phrases that carry sentiment no single word of theirs does.
 PRAISING_PHRASES = re.compile(
     r"\b(?:thanks?(?: you)?(?: (?:so|very) much| a lot| a million| loads| ever so much)"
-    r"|made my (?:day|week)|you're the best|you're a star|saved me)\b"
+    r"|made my (?:day|week)|you're the best|you're a star|saved me|looking forward"
+    r"|weight off my mind|top (?:service|notch|job))\b"
 )
 DAMNING_PHRASES = re.compile(
     r"\b(?:rip[- ]off|i'm done|sick of|never again|(?:won't|will not) be \w+ (?:with )?you"
-    r"|should have done (?:it|this|that) (?:ages|months|years) ago|what a mess)\b"
+    r"|should have done (?:it|this|that) (?:ages|months|years) ago|what a mess"
+    r"|(?:considering|thinking (?:of|about)) (?:cancelling|leaving|switching))\b"
 )
 # Phrases with sentiment words but none of their sentiment, removed before scoring: the
 # customer's courtesies and answers, and the agent's pleasantries (which an unlabelled
@@ -214,7 +227,7 @@ SENTIMENT_IDIOMS = re.compile(
     r"\b(?:no,? thanks?(?: you)?|thanks? for calling|good (?:morning|afternoon|evening|bye)"
     r"|goodbye|thank you for calling|i'm (?:good|fine|ok|okay|alright)(?:,? thanks?)?"
     r"|(?:happy|glad) to (?:help|assist|hear(?: it)?)|great to hear(?: it)?"
-    r"|(?:great|good|lovely) choice|that's great to hear)\b"
+    r"|(?:great|good|lovely) choice|that's great to hear|fair enough)\b"
 )
 # Negated comparisons that praise: "couldn't be happier", "can't ask for better".
 PRAISING_NEGATIONS = re.compile(

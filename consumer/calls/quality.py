@@ -23,6 +23,8 @@ from consumer.calls.scoring import QualityReport, Truth, score
 from consumer.contract import EVENT_ADAPTER, SupportCall
 
 ALL = "all"  # the key of the report over every format
+# Calls written after the rules were frozen and measured as they were: the figure to trust.
+HOLDOUT = "holdout"
 _SESSION = (
     '"user_id":"u-quality","session_id":"s-quality","device":"desktop",'
     '"location":{"country":"US","city":"Springfield"}'
@@ -105,6 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     hand = measure_corpus(args.corpus)
     print(format_table(f"Hand-written corpus ({args.corpus})", hand, misses=args.misses))
     print()
+    if (args.corpus / HOLDOUT).is_dir():
+        held_out = measure_corpus(args.corpus / HOLDOUT)
+        title = f"Held-out hand-written calls ({args.corpus / HOLDOUT}, never tuned on)"
+        print(format_table(title, held_out, misses=args.misses))
+        print()
     simulated = measure_simulator(args.calls, args.seed)
     title = f"Simulator: {args.calls} calls, seed {args.seed}"
     print(format_table(title, simulated, misses=args.misses))

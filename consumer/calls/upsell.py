@@ -41,8 +41,15 @@ def upsell(all_turns: list[Turn]) -> Upsell | None:
     accepted: list[Upsell] = []
     offer: Upsell | None = None
     waited = 0
+    sale_done = False  # unlabelled text: a confirmation may be a pseudo-sentence of its own
     for turn in all_turns:
-        found = None if turn.speaker is Speaker.CUSTOMER else priced_offer(turn.text)
+        is_unknown = turn.speaker is Speaker.UNKNOWN
+        found = (
+            None
+            if turn.speaker is Speaker.CUSTOMER
+            else priced_offer(turn.text, sale_done=sale_done and is_unknown)
+        )
+        sale_done = sale_done or (is_unknown and _confirms_sale(turn.text))
         if found is not None:
             offer, waited = found, 0
             continue
@@ -62,10 +69,11 @@ def upsell(all_turns: list[Turn]) -> Upsell | None:
     return Upsell(total, accepted[0].product)
 
 
-def priced_offer(text: str) -> Upsell | None:
-    """The add-on a turn offers, with its price; the last offer when it makes several."""
+def priced_offer(text: str, *, sale_done: bool = False) -> Upsell | None:
+    """The add-on a turn offers, with its price; the last offer when it makes several.
+    `sale_done`: the main sale was confirmed before this turn."""
     offer: Upsell | None = None
-    confirmed = False  # the main sale was confirmed in an earlier sentence of the turn
+    confirmed = sale_done  # the main sale was confirmed in an earlier sentence
     for sentence in sentences(text):
         cue = patterns.ADDON_OFFER.search(sentence)
         sale = patterns.SALE_CONFIRMED.search(sentence)
@@ -84,6 +92,12 @@ def priced_offer(text: str) -> Upsell | None:
             continue
         confirmed = confirmed or sale is not None
     return offer
+
+
+def _confirms_sale(text: str) -> bool:
+    return any(
+        patterns.SALE_CONFIRMED.search(s) or patterns.ADDON_OFFER.search(s) for s in sentences(text)
+    )
 
 
 def _price(sentence: str, cue_start: int, cue_end: int, *, before: bool = True) -> Decimal | None:
