@@ -46,7 +46,7 @@ def load(directory: Path = CORPUS_DIR) -> list[LabelledCall]:
 def parse(text: str, transcript_format: str, *, source: str = "<corpus>") -> list[LabelledCall]:
     # Lines opening with "# " are comments wherever they are; "### " opens a record.
     kept = "\n".join(line for line in text.splitlines() if not line.startswith("# "))
-    blocks = kept.split("\n### ")[1:]
+    blocks = ("\n" + kept).split("\n### ")[1:]
     return [_record(block, transcript_format, source) for block in blocks]
 
 

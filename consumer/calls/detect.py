@@ -24,10 +24,10 @@ def customer_turns(all_turns: list[Turn]) -> list[Turn]:
 def conversion_kind(all_turns: list[Turn]) -> str | None:
     """The kind of the first commitment ("booking", "purchase", "signup"), or None: the
     customer's own words, or the agent confirming the sale the customer asked for."""
-    customers = customer_turns(all_turns)
+    customers = {id(turn) for turn in customer_turns(all_turns)}  # identity: O(1) per turn
     for turn in all_turns:
         kind = None
-        if turn in customers:
+        if id(turn) in customers:
             kind = _customer_commitment(turn.text)
         if kind is None and turn.speaker is not Speaker.CUSTOMER:  # agent, or unknown
             kind = _agent_confirmation(turn.text)

@@ -21,14 +21,14 @@ _CENT = Decimal("0.01")
 
 # Digits as people write prices: thousands separators, up to two decimals. Bounded to 13
 # digits before the point (more can never fit the column) and never the tail or head of a
-# longer number ("1e400", "12345678901234567890").
-_NUMBER = r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d{1,13})(?:\.(\d{1,2}))?(?![\w%]|[.,]\d)"
+# longer number ("1e400", "12345678901234567890"), and never negative ("-$5" is no price).
+_NUMBER = r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d{1,13})(?:\.(\d{1,2}))?(?![\w%]|[.,]\d)"
 _SYMBOL = r"(?:us\$|ca\$|c\$|a\$|au\$|nz\$|\$|€|£|¥|₹)"
 _CODE = r"(?:usd|eur|gbp|cad|aud|nzd|chf|inr|jpy)"
 _WORD = r"(?:dollars?|bucks|euros?|pounds?|quid)"
 # A currency before the number ("$ 49", "usd 20") or after it ("20 usd", "49 dollars").
 _MARKED = re.compile(
-    rf"(?:{_SYMBOL}\s?|(?<![a-z]){_CODE}\s?){_NUMBER}"
+    rf"(?<![\w-])(?:{_SYMBOL}\s?|{_CODE}\s?){_NUMBER}"
     rf"|{_NUMBER}\s?(?:{_SYMBOL}|{_CODE}\b|{_WORD}\b)"
 )
 # A bare price with cents ("for 29.99"): how speech-to-text writes a price it recognised.

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from consumer.calls.quality import QualityReport, format_report, measure
+from consumer.calls.quality import format_report, measure
+from consumer.calls.scoring import QualityReport
 
 SEED = 7
 CALLS = 10_000
