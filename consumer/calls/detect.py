@@ -5,7 +5,7 @@ price that the customer's next turn accepts) and the customer's sentiment."""
 from __future__ import annotations
 
 from consumer.calls import patterns
-from consumer.calls.text import Speaker, Turn, clauses, sentences, words
+from consumer.calls.text import Speaker, Turn, clauses, confirmation, sentences, words
 from consumer.calls.upsell import Upsell, upsell
 
 __all__ = ["Upsell", "conversion_kind", "customer_turns", "sentiment_score", "upsell"]
@@ -52,9 +52,7 @@ def _agent_confirmation(text: str) -> str | None:
     for sentence in sentences(text):
         for clause in clauses(sentence):
             for kind, pattern in patterns.AGENT_CONFIRMS.items():
-                match = pattern.search(clause)
-                before = words(clause[: match.start()]) if match else []
-                if match and not patterns.NEGATIONS.intersection(before):
+                if confirmation(pattern, clause) is not None:
                     return kind
     return None
 

@@ -14,7 +14,7 @@ from consumer.contract import SupportCall
 
 # Stored with every enriched call; bump it whenever a change to the rules (patterns.py,
 # detect.py, text.py) can change a result, so rows enriched by other rules can be told apart.
-RULES_VERSION = 3
+RULES_VERSION = 4
 # The detectors read at most this much of a cleaned transcript, which bounds their time
 # (linear in it: ~0.3 s at worst on one core). It is the contract's Transcript max_length,
 # so a validated call is always read whole; only a caller bypassing the contract is cut.

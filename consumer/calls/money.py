@@ -39,6 +39,7 @@ _BARE_CENTS = re.compile(r"(?<![\w.,$€£])(\d{1,13})\.(\d{2})(?![\w%]|[.,]\d)"
 class Amount:
     value: Decimal
     start: int  # position in the text searched
+    end: int
     marked: bool  # a currency was named; an unmarked amount is weaker evidence
 
 
@@ -49,19 +50,22 @@ def amounts(text: str) -> list[Amount]:
     for match in _MARKED.finditer(text):
         groups = match.groups()
         whole, cents = (groups[0], groups[1]) if groups[0] is not None else groups[2:4]
-        _keep(found, _value(whole, cents), match.start(), marked=True)
+        _keep(found, _value(whole, cents), match.span(), marked=True)
         marked_spans.append(match.span())
     for match in _BARE_CENTS.finditer(text):
         if not any(start <= match.start() < end for start, end in marked_spans):
-            _keep(found, _value(match.group(1), match.group(2)), match.start(), marked=False)
+            _keep(found, _value(match.group(1), match.group(2)), match.span(), marked=False)
     for spoken in numbers.spoken_amounts(text):
-        _keep(found, spoken.value, spoken.start, marked=spoken.marked)
+        _keep(found, spoken.value, (spoken.start, spoken.end), marked=spoken.marked)
     return [found[start] for start in sorted(found)]
 
 
-def _keep(found: dict[int, Amount], value: Decimal | None, start: int, *, marked: bool) -> None:
+def _keep(
+    found: dict[int, Amount], value: Decimal | None, span: tuple[int, int], *, marked: bool
+) -> None:
+    start, end = span
     if value is not None and 0 <= value <= MAX_UPSELL_AMOUNT and start not in found:
-        found[start] = Amount(value, start, marked)
+        found[start] = Amount(value, start, end, marked)
 
 
 def _value(whole: str | None, cents: str | None) -> Decimal | None:

@@ -34,6 +34,7 @@ _LIMIT = 10**10  # the column's whole part: larger spoken numbers are no amount
 class Spoken:
     value: Decimal
     start: int
+    end: int
     marked: bool
 
 
@@ -47,9 +48,11 @@ def spoken_amounts(text: str) -> Iterator[Spoken]:
         end = _run_end(tokens, i)
         words = [word for word, _ in tokens[i:end] if word != "and"]
         following = tokens[end][0] if end < len(tokens) else ""
-        amount = _amount(_groups(words), marked=following in _CURRENCY_WORDS)
+        marked = following in _CURRENCY_WORDS
+        amount = _amount(_groups(words), marked=marked)
         if amount is not None:
-            yield Spoken(amount, tokens[i][1], following in _CURRENCY_WORDS)
+            last = end if marked else end - 1  # the currency word is part of the amount
+            yield Spoken(amount, tokens[i][1], tokens[last][1] + len(tokens[last][0]), marked)
         i = end
 
 

@@ -25,8 +25,13 @@ CUSTOMER_LABELS = frozenset({"customer", "caller", "client", "user", "member", "
 TURN_OPENERS = re.compile(
     r"(?<=\s)(?:yes|yeah|yep|yup|no|nah|nope|okay|ok|alright|sure|great|perfect|lovely"
     r"|brilliant|excellent|awesome|amazing|oh|ooh|hi|hiya|hello|thanks|thank you|cheers|done"
-    r"|sorry|sorted|booked|added|ordered|purchased|um|uh|well|honestly|would you"
-    r"|do you want|should i|shall i|can i|i can|we can|we also|you can also)\b"
+    r"|sorry|sorted|added|um|uh|honestly|would you|do you want|should i|shall i|we can"
+    r"|we also|you can also|that works|sounds good|count me in|sign me up|go ahead"
+    r"|please book|please sign|let's)\b"
+)
+# An unlabelled pseudo-sentence that continues an offer rather than answering it.
+OFFER_QUESTION = re.compile(
+    r"^(?:should i|shall i|want (?:it|one|that|me to)|would you|do you want|can i add)\b"
 )
 
 # -- sentences and clauses ---------------------------------------------------------------
@@ -77,6 +82,10 @@ COMMIT_VERBS: dict[str, tuple[str, ...]] = {
         r"open (?:the|a|an) [a-z -]{0,30}account",
     ),
 }
+# Words before "ordered" / "booked" that make it a past event told, not a sale confirmed.
+NARRATORS = frozenset(
+    {"i", "we", "you", "they", "he", "she", "had", "was", "were", "already", "originally"}
+)
 # The agent confirming the sale is done, by kind ("you're booked", "ordered"): a commitment
 # the customer made without the words above ("tuesday at 3:30 works. can you put him...").
 AGENT_CONFIRMS: dict[str, re.Pattern[str]] = {
@@ -97,6 +106,7 @@ AGENT_CONFIRMS: dict[str, re.Pattern[str]] = {
 INTERJECTIONS = (
     "yes", "yeah", "yep", "sure", "ok", "okay", "alright", "right", "great", "perfect",
     "fine", "then", "so", "please", "absolutely", "definitely", "good", "excellent",
+    "that works", "sounds good", "go ahead and",
 )  # fmt: skip
 INTENT_PREFIXES = (
     "i'll", "i will", "we'll", "we will", "let's", "let us", "i'd like to", "i would like to",
@@ -178,7 +188,7 @@ WEAK_YES = frozenset({"ok", "okay", "alright", "fine", "ta"})
 DECLINE_ANSWER = re.compile(
     r"\b(?:no|nope|nah|not|don't|do not|pass|skip|decline|without|rather not|won't"
     r"|i'll think|maybe|not now|i'm good|i'm fine|i'm ok|i'm okay|i'm alright|leave it"
-    r"|next time|give (?:it|that|the [a-z-]+) a miss|stick with)\b"
+    r"|next time|give (?:it|that|the [a-z-]+) a miss|stick with|yeah,? no)\b"
 )
 
 # -- sentiment ---------------------------------------------------------------------------
@@ -226,7 +236,8 @@ DAMNING_PHRASES = re.compile(
 SENTIMENT_IDIOMS = re.compile(
     r"\b(?:no,? thanks?(?: you)?|thanks? for calling|good (?:morning|afternoon|evening|bye)"
     r"|goodbye|thank you for calling|i'm (?:good|fine|ok|okay|alright)(?:,? thanks?)?"
-    r"|(?:happy|glad) to (?:help|assist|hear(?: it)?)|great to hear(?: it)?"
+    r"|(?:happy|glad) to (?:help|assist|hear(?: it)?|sort|look|check|take)"
+    r"|great to hear(?: it)?"
     r"|(?:great|good|lovely) choice|that's great to hear|fair enough)\b"
 )
 # Negated comparisons that praise: "couldn't be happier", "can't ask for better".

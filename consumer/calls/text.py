@@ -4,6 +4,7 @@ money `money`'s; both are re-exported here for the modules that used them from h
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -63,6 +64,18 @@ def clauses(sentence: str) -> list[str]:
     """The clauses of a sentence, without their closing punctuation."""
     parts = patterns.CLAUSE_BREAK.split(sentence.rstrip(".!?"))
     return [part.strip() for part in parts if part and part.strip()]
+
+
+def confirmation(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of a sale-confirmation `pattern` that is not a past event told
+    ("the jacket i ordered arrived late") nor negated ("it wasn't booked")."""
+    for match in pattern.finditer(text):
+        before = words(text[: match.start()])[-patterns.COMMIT_WINDOW_WORDS :]
+        if before and before[-1] in patterns.NARRATORS:
+            continue
+        if not patterns.NEGATIONS.intersection(before):
+            return match
+    return None
 
 
 def words(text: str) -> list[str]:

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from consumer.calls import money, patterns
 from consumer.calls.speakers import Speaker, Turn
-from consumer.calls.text import sentences, words
+from consumer.calls.text import confirmation, sentences, words
 
 # How many turns after an offer may still answer it (speech-to-text cuts a reply in
 # several pseudo-sentences: "oh" / "yes add the sports pack please").
@@ -33,6 +33,9 @@ class Upsell:
     # The agent named the offer as one ("would you like", "extra"), rather than only
     # stating a price after the sale: only then does a bare "okay" accept it.
     is_explicit: bool = True
+    # What follows the offer in its sentence: in unlabelled speech-to-text, the answer
+    # often runs on in the same pseudo-sentence ("... for $10 might as well").
+    tail: str = ""
 
 
 def upsell(all_turns: list[Turn]) -> Upsell | None:
@@ -52,9 +55,15 @@ def upsell(all_turns: list[Turn]) -> Upsell | None:
         sale_done = sale_done or (is_unknown and _confirms_sale(turn.text))
         if found is not None:
             offer, waited = found, 0
+            answer = accepts(found.tail, found) if is_unknown and found.tail else None
+            if answer is not None:
+                accepted += [found] if answer else []
+                offer = None
             continue
         if offer is None or turn.speaker is Speaker.AGENT:
             continue
+        if is_unknown and patterns.OFFER_QUESTION.match(turn.text):
+            continue  # "we also offer x at $5 / should i add it / no": not the answer yet
         answer = accepts(turn.text, offer)
         waited += 1
         if answer is not None or waited >= _ANSWER_TURNS or turn.speaker is Speaker.CUSTOMER:
@@ -76,7 +85,7 @@ def priced_offer(text: str, *, sale_done: bool = False) -> Upsell | None:
     confirmed = sale_done  # the main sale was confirmed in an earlier sentence
     for sentence in sentences(text):
         cue = patterns.ADDON_OFFER.search(sentence)
-        sale = patterns.SALE_CONFIRMED.search(sentence)
+        sale = confirmation(patterns.SALE_CONFIRMED, sentence)
         if cue is not None:
             price = _price(sentence, cue.start(), cue.end())
         elif confirmed:
@@ -86,7 +95,10 @@ def priced_offer(text: str, *, sale_done: bool = False) -> Upsell | None:
         else:
             price = None
         if price is not None:
-            offer = Upsell(price, _product(sentence), _content(sentence), cue is not None)
+            tail = sentence[max(price.end, cue.end() if cue else 0) :]
+            offer = Upsell(
+                price.value, _product(sentence), _content(sentence), cue is not None, tail
+            )
         elif cue is not None:  # "would you like gift wrapping? it's $15."
             confirmed = True
             continue
@@ -96,18 +108,24 @@ def priced_offer(text: str, *, sale_done: bool = False) -> Upsell | None:
 
 def _confirms_sale(text: str) -> bool:
     return any(
-        patterns.SALE_CONFIRMED.search(s) or patterns.ADDON_OFFER.search(s) for s in sentences(text)
+        confirmation(patterns.SALE_CONFIRMED, s) or patterns.ADDON_OFFER.search(s)
+        for s in sentences(text)
     )
 
 
-def _price(sentence: str, cue_start: int, cue_end: int, *, before: bool = True) -> Decimal | None:
+def _price(
+    sentence: str, cue_start: int, cue_end: int, *, before: bool = True
+) -> money.Amount | None:
+    """The first amount after the cue, else the last one before it; on either side an
+    amount with a currency named wins over one without."""
     found = money.amounts(sentence)
-    marked = [a for a in found if a.marked] or found
-    after = [a for a in marked if a.start >= cue_end]
-    earlier = [a for a in marked if a.start < cue_start] if before else []
+    after = [a for a in found if a.start >= cue_end]
+    earlier = [a for a in found if a.start < cue_start] if before else []
     if after:
-        return after[0].value
-    return earlier[-1].value if earlier else None
+        return ([a for a in after if a.marked] or after)[0]
+    if earlier:
+        return ([a for a in earlier if a.marked] or earlier)[-1]
+    return None
 
 
 def _product(sentence: str) -> str | None:
@@ -127,10 +145,16 @@ def accepts(text: str, offer: Upsell) -> bool | None:
     does not say. The first sentence that says decides."""
     for sentence in sentences(text):
         plain = patterns.ANSWER_IDIOMS.sub(" ", sentence).strip(" ,")
-        if patterns.DECLINE_ANSWER.search(plain):
-            return False
         tokens = words(plain)
-        if patterns.ACCEPT_ANSWER.search(plain) or patterns.REQUEST_ANSWER.match(" ".join(tokens)):
+        decline = patterns.DECLINE_ANSWER.search(plain)
+        accept = patterns.ACCEPT_ANSWER.search(plain)
+        if patterns.REQUEST_ANSWER.match(" ".join(tokens)):
+            accept = accept or patterns.REQUEST_ANSWER.match(" ".join(tokens))
+        # Whichever comes first decides: "no, that's fine" declines, "yes add it, i'm not
+        # buying anything else" accepts (and a tie declines: "yeah, no").
+        if decline and (accept is None or decline.start() <= accept.start()):
+            return False
+        if accept:
             return True
         if offer.is_explicit and tokens and all(t in patterns.WEAK_YES for t in tokens):
             return True  # "okay." / "yeah alright." on their own
