@@ -45,6 +45,16 @@ def test_transcript_like_text_is_enriched_without_raising(pieces: list[str], ski
     _assert_sane(analyse("agent", " ".join(pieces[skip:] + pieces[:skip])))
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=20), min_size=1, max_size=60))
+def test_hundred_thousand_character_transcripts_finish_in_bounded_time(pieces: list[str]) -> None:
+    unit = " ".join(pieces) + " "
+    text = (unit * (100_000 // len(unit) + 1))[:100_000]
+    started = time.perf_counter()
+    _assert_sane(analyse("agent", text))
+    assert time.perf_counter() - started < BOUND_SECONDS
+
+
 @pytest.mark.parametrize(
     "text",
     [
