@@ -8,8 +8,10 @@ from decimal import Decimal
 
 from producer.population import Agent
 from producer.records import CallTruth, Sentiment
+from producer.transcripts import Turn, choose_format, render
 
-# Conventions the consumer's rules can rely on: lines start with "Agent:" or "Customer:";
+# Conventions the consumer's rules can rely on: turns are labelled agent or customer (in
+# one of the layouts of producer/transcripts.py, or none at all for speech-to-text);
 # sentiment is the customer's (agents' pleasantries are distractors); an upsell is an
 # add-on the customer accepts after agreeing to a purchase, booking or sign-up, so every
 # upsell call is also a conversion; a declined offer is neither.
@@ -114,6 +116,9 @@ UPSELL_ACCEPTS = (
     "Yes please, go ahead with that.",
     "Alright, throw it in.",
     "Go ahead and add it.",
+    "Go on then.",
+    "Might as well.",
+    "Yeah, stick it on.",
 )
 UPSELL_DECLINES = (
     "No thanks, I'll pass on that.",
@@ -121,6 +126,9 @@ UPSELL_DECLINES = (
     "I'll skip {upsell}.",
     "Nah, not this time.",
     "I don't need {upsell}.",
+    "I'm good, thanks.",
+    "Maybe next time.",
+    "We'll leave it, thanks.",
 )
 CLOSINGS = {
     Sentiment.POSITIVE: (
@@ -132,6 +140,8 @@ CLOSINGS = {
         "You solved it, great job.",
         "This was a great help, thanks so much.",
         "Couldn't have asked for better service.",
+        "Cheers, you've been brilliant.",
+        "Thanks so much, that's a weight off my mind.",
     ),
     Sentiment.NEGATIVE: (
         "I'm not happy with this at all.",
@@ -143,6 +153,8 @@ CLOSINGS = {
         "That was a terrible experience.",
         "I'm not impressed, to be honest.",
         "This has been a waste of my time.",
+        "Honestly, it's a rip-off.",
+        "I'm fed up with this.",
     ),
     Sentiment.NEUTRAL: (
         "Okay, got it.",
@@ -152,6 +164,8 @@ CLOSINGS = {
         "Noted, goodbye.",
         "Fine, I'll wait for the technician.",
         "Right, I'll look out for the confirmation.",
+        "Okay, thanks.",
+        "Right, cheers.",
     ),
 }
 AGENT_CLOSINGS = (
@@ -217,8 +231,11 @@ def agent_display_name(rng: random.Random, agent: Agent) -> str:
     return agent.name
 
 
-def make_call(rng: random.Random, agent: Agent, product: str) -> tuple[str, int, CallTruth]:
-    """(transcript, duration in seconds, truth) of one call with `agent`."""
+def make_call(
+    rng: random.Random, agent: Agent, product: str, *, transcript_format: str | None = None
+) -> tuple[str, int, CallTruth]:
+    """(transcript, duration in seconds, truth) of one call with `agent`, laid out in
+    `transcript_format` (producer/transcripts.py), or in a format drawn at random."""
     converted = rng.random() < agent.close_rate
     values = {
         "company": COMPANY,
@@ -235,38 +252,44 @@ def make_call(rng: random.Random, agent: Agent, product: str) -> tuple[str, int,
         # A fresh amount per template so distractors never equal the upsell by design.
         return template.format(amount=format_amount(rng, random_amount(rng)), **values)
 
-    lines = [f"Agent: {fill(rng.choice(GREETINGS))}", f"Customer: {fill(rng.choice(ISSUES))}"]
-    lines.append(f"Agent: {fill(rng.choice(ACKS))}")
+    agent_says, customer_says = True, False
+    turns: list[Turn] = [
+        (agent_says, fill(rng.choice(GREETINGS))),
+        (customer_says, fill(rng.choice(ISSUES))),
+        (agent_says, fill(rng.choice(ACKS))),
+    ]
     if rng.random() < 0.2:
-        lines.append(f"Agent: {rng.choice(AGENT_PLEASANTRIES)}")
+        turns.append((agent_says, rng.choice(AGENT_PLEASANTRIES)))
     if rng.random() < DISTRACTOR_SHARE:
-        lines.append(f"Agent: {fill(rng.choice(AGENT_DISTRACTORS))}")
+        turns.append((agent_says, fill(rng.choice(AGENT_DISTRACTORS))))
     kind = rng.choice(tuple(OFFERS))
     upsell_amount: Decimal | None = None
     if converted or rng.random() < 0.7:
-        lines.append(f"Agent: {fill(OFFERS[kind])}")
+        turns.append((agent_says, fill(OFFERS[kind])))
         answer = rng.choice(ACCEPTS[kind]) if converted else rng.choice(DECLINES)
-        lines.append(f"Customer: {fill(answer)}")
+        turns.append((customer_says, fill(answer)))
     if converted and rng.random() < UPSELL_SHARE:
         upsell_amount = random_amount(rng)
         offer = rng.choice(UPSELL_OFFERS).format(
             amount=format_amount(rng, upsell_amount), upsell=values["upsell"]
         )
-        lines.append(f"Agent: {offer}")
-        lines.append(f"Customer: {fill(rng.choice(UPSELL_ACCEPTS))}")
+        turns.append((agent_says, offer))
+        turns.append((customer_says, fill(rng.choice(UPSELL_ACCEPTS))))
     elif rng.random() < DECLINED_UPSELL_SHARE:
-        lines.append(f"Agent: {fill(rng.choice(UPSELL_OFFERS))}")
-        lines.append(f"Customer: {fill(rng.choice(UPSELL_DECLINES))}")
+        turns.append((agent_says, fill(rng.choice(UPSELL_OFFERS))))
+        turns.append((customer_says, fill(rng.choice(UPSELL_DECLINES))))
     sentiment = _sentiment(rng, converted)
-    lines.append(f"Customer: {rng.choice(CLOSINGS[sentiment])}")
-    lines.append(f"Agent: {fill(rng.choice(AGENT_CLOSINGS))}")
-    transcript = "\n".join(_noisy(rng, line) for line in lines)
-    duration = int(45 + 20 * len(lines) + rng.expovariate(1 / 150))
+    turns.append((customer_says, rng.choice(CLOSINGS[sentiment])))
+    turns.append((agent_says, fill(rng.choice(AGENT_CLOSINGS))))
+    layout = transcript_format or choose_format(rng)
+    transcript = render(rng, [(who, _noisy(rng, text)) for who, text in turns], layout)
+    duration = int(45 + 20 * len(turns) + rng.expovariate(1 / 150))
     truth = CallTruth(
         agent_id=agent.agent_id,
         converted=converted,
         upsell_amount=None if upsell_amount is None else upsell_amount.quantize(Decimal("0.01")),
         upsell_product=values["upsell"] if upsell_amount is not None else None,
         sentiment=sentiment,
+        transcript_format=layout,
     )
     return transcript, min(duration, 86_400), truth

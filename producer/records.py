@@ -55,6 +55,8 @@ class CallTruth(NamedTuple):
     upsell_amount: Decimal | None
     upsell_product: str | None
     sentiment: Sentiment
+    # How the transcript is laid out (see producer/transcripts.py), for per-format scores.
+    transcript_format: str = "lines"
 
 
 class Record(NamedTuple):

@@ -1,3 +1,5 @@
-"""Support-call enrichment: the rules (`patterns`), the text handling (`text`), the
-detectors (`detect`), one call's analysis (`enrich`), its staging rows (`rows`) and the
-measurement of the rules against the simulator's ground truth (`quality`)."""
+"""Support-call enrichment: the rules as data (`patterns`), reading a transcript in any
+export layout (`speakers`), text handling (`text`), money in digits and words (`money`,
+`numbers`), the detectors (`detect`, `upsell`), one call's analysis (`enrich`), its staging
+rows (`rows`), and measuring the rules on hand-written calls and on the simulator
+(`corpus`, `scoring`, `report`, `quality`) and against field libraries (`alternatives`)."""

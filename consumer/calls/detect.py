@@ -4,19 +4,13 @@ price that the customer's next turn accepts) and the customer's sentiment."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from consumer.calls import patterns
-from consumer.calls.text import Speaker, Turn, amounts, clauses, sentences, words
+from consumer.calls.text import Speaker, Turn, clauses, confirmation, sentences, words
+from consumer.calls.upsell import Upsell, upsell
+
+__all__ = ["Upsell", "conversion_kind", "customer_turns", "sentiment_score", "upsell"]
 
 _REQUESTS = ("can you", "could you", "would you", "will you")
-
-
-@dataclass(frozen=True, slots=True)
-class Upsell:
-    amount: Decimal
-    product: str | None
 
 
 def customer_turns(all_turns: list[Turn]) -> list[Turn]:
@@ -28,16 +22,37 @@ def customer_turns(all_turns: list[Turn]) -> list[Turn]:
 
 
 def conversion_kind(all_turns: list[Turn]) -> str | None:
-    """The kind of the first commitment the customer makes ("booking", "purchase",
-    "signup"), or None."""
-    for turn in customer_turns(all_turns):
-        for sentence in sentences(turn.text):
-            is_question = sentence.endswith("?")
-            for clause in clauses(sentence):
-                if is_question and not clause.startswith(_REQUESTS):
-                    continue
-                kind = _commitment(clause)
-                if kind is not None:
+    """The kind of the first commitment ("booking", "purchase", "signup"), or None: the
+    customer's own words, or the agent confirming the sale the customer asked for."""
+    customers = {id(turn) for turn in customer_turns(all_turns)}  # identity: O(1) per turn
+    for turn in all_turns:
+        kind = None
+        if id(turn) in customers:
+            kind = _customer_commitment(turn.text)
+        if kind is None and turn.speaker is not Speaker.CUSTOMER:  # agent, or unknown
+            kind = _agent_confirmation(turn.text)
+        if kind is not None:
+            return kind
+    return None
+
+
+def _customer_commitment(text: str) -> str | None:
+    for sentence in sentences(text):
+        is_question = sentence.endswith("?")
+        for clause in clauses(sentence):
+            if is_question and not clause.startswith(_REQUESTS):
+                continue
+            kind = _commitment(clause)
+            if kind is not None:
+                return kind
+    return None
+
+
+def _agent_confirmation(text: str) -> str | None:
+    for sentence in sentences(text):
+        for clause in clauses(sentence):
+            for kind, pattern in patterns.AGENT_CONFIRMS.items():
+                if confirmation(pattern, clause) is not None:
                     return kind
     return None
 
@@ -55,54 +70,6 @@ def _commitment(clause: str) -> str | None:
     return None
 
 
-def upsell(all_turns: list[Turn]) -> Upsell | None:
-    """The accepted add-on: the last priced offer before a customer turn that accepts it.
-    Several accepted offers add up; the product named is the first one's."""
-    accepted: list[Upsell] = []
-    offer: Upsell | None = None
-    for turn in all_turns:
-        if turn.speaker is Speaker.AGENT:
-            offer = _priced_offer(turn.text) or offer
-        elif turn.speaker is Speaker.CUSTOMER and offer is not None:
-            if _accepts(turn.text):
-                accepted.append(offer)
-            offer = None
-    if not accepted:
-        return None
-    return Upsell(sum((u.amount for u in accepted), Decimal("0.00")), accepted[0].product)
-
-
-def _priced_offer(text: str) -> Upsell | None:
-    for sentence in sentences(text):
-        if not patterns.ADDON_OFFER.search(sentence):
-            continue
-        prices = amounts(sentence)
-        if prices:
-            return Upsell(prices[0], _product(sentence))
-    return None
-
-
-def _product(sentence: str) -> str | None:
-    for match in patterns.ADDON_PRODUCT.finditer(sentence):
-        name = match.group("product").strip()
-        if name and name not in patterns.PRONOUNS and not amounts(name):
-            return patterns.ARTICLES.sub("", name)
-    return None
-
-
-def _accepts(text: str) -> bool:
-    """The first sentence of the answer that accepts or declines decides."""
-    for sentence in sentences(text):
-        if "why not" in sentence:
-            return True
-        plain = patterns.ANSWER_IDIOMS.sub(" ", sentence).strip(" ,")
-        if patterns.DECLINE_ANSWER.search(plain):
-            return False
-        if patterns.ACCEPT_ANSWER.search(plain):
-            return True
-    return False
-
-
 def sentiment_score(all_turns: list[Turn]) -> int:
     """Positive minus negative words of the customer (a negation just before a word flips
     it: "not happy" counts negative, "no complaints" positive); the last turn that carries
@@ -116,14 +83,21 @@ def sentiment_score(all_turns: list[Turn]) -> int:
 
 def _turn_score(text: str) -> int:
     text = patterns.SENTIMENT_IDIOMS.sub(" ", text)
-    score = len(patterns.PRAISING_NEGATIONS.findall(text))
-    text = patterns.PRAISING_NEGATIONS.sub(" ", text)
+    score = 0
+    for phrases, polarity in (
+        (patterns.PRAISING_NEGATIONS, 1),
+        (patterns.PRAISING_PHRASES, 1),
+        (patterns.DAMNING_PHRASES, -1),
+    ):
+        score += polarity * len(phrases.findall(text))
+        text = phrases.sub(" ", text)
     for sentence in sentences(text):
         parts = clauses(sentence)
         for index, clause in enumerate(parts):
             tokens = words(clause)
             is_opening = index < len(parts) - 1 and len(tokens) == 1
-            if is_opening and tokens[0] in patterns.ACKNOWLEDGEMENTS:
+            thanked = is_opening and parts[index + 1].startswith(("thank", "cheers"))
+            if is_opening and tokens[0] in patterns.ACKNOWLEDGEMENTS and not thanked:
                 continue
             score += _clause_score(tokens)
     return score

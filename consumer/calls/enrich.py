@@ -14,7 +14,11 @@ from consumer.contract import SupportCall
 
 # Stored with every enriched call; bump it whenever a change to the rules (patterns.py,
 # detect.py, text.py) can change a result, so rows enriched by other rules can be told apart.
-RULES_VERSION = 1
+RULES_VERSION = 4
+# The detectors read at most this much of a cleaned transcript, which bounds their time
+# (linear in it: ~0.3 s at worst on one core). It is the contract's Transcript max_length,
+# so a validated call is always read whole; only a caller bypassing the contract is cut.
+MAX_ANALYSED_CHARS = 20_000
 
 
 class Sentiment(StrEnum):
@@ -50,7 +54,7 @@ class CallAnalysis:
 
 def analyse(agent_name: str, transcript: str) -> CallAnalysis:
     cleaned = clean_transcript(transcript)
-    call_turns = turns(cleaned)
+    call_turns = turns(cleaned[:MAX_ANALYSED_CHARS])
     kind = detect.conversion_kind(call_turns)
     upsell = detect.upsell(call_turns)
     score = detect.sentiment_score(call_turns)

@@ -1,6 +1,10 @@
-"""Measures the enrichment rules against the traffic simulator's ground truth: support
-calls made by the producer's own session planner, encoded as the producer sends them,
-validated by the contract and enriched, then compared call by call.
+"""Measures the enrichment rules, per transcript format, on two sets of calls:
+
+- the hand-written corpus (`tests/data/calls/`, see its LABELLING.md): text the rules
+  were not generated from, which is what says whether they work;
+- the traffic simulator's calls: made by the producer's own session planner, encoded as
+  the producer sends them, validated by the contract and enriched. Its templates and the
+  rules know each other, so this only checks that the demo's figures are right.
 
     python -m consumer.calls.quality --calls 10000 --seed 7
 """
@@ -9,83 +13,27 @@ from __future__ import annotations
 
 import argparse
 import random
-from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from pathlib import Path
 
-from consumer.calls.enrich import CallAnalysis, analyse
+from consumer.calls import corpus
+from consumer.calls.enrich import analyse
+from consumer.calls.report import format_report, format_table
+from consumer.calls.scoring import QualityReport, Truth, score
 from consumer.contract import EVENT_ADAPTER, SupportCall
 
+ALL = "all"  # the key of the report over every format
+# Calls written after the rules were frozen and measured as they were: the figure to trust.
+HOLDOUT = "holdout"
 _SESSION = (
     '"user_id":"u-quality","session_id":"s-quality","device":"desktop",'
     '"location":{"country":"US","city":"Springfield"}'
 )
 
-
-@dataclass(frozen=True, slots=True)
-class Detection:
-    """Precision and recall of a yes/no detection."""
-
-    true_positives: int
-    false_positives: int
-    false_negatives: int
-
-    @property
-    def precision(self) -> float:
-        flagged = self.true_positives + self.false_positives
-        return self.true_positives / flagged if flagged else 1.0
-
-    @property
-    def recall(self) -> float:
-        actual = self.true_positives + self.false_negatives
-        return self.true_positives / actual if actual else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+__all__ = ["ALL", "format_report", "measure", "measure_corpus", "measure_simulator"]
 
 
-@dataclass(slots=True)
-class QualityReport:
-    calls: int = 0
-    conversion: Counter[str] = field(default_factory=Counter)
-    upsell: Counter[str] = field(default_factory=Counter)
-    amounts_exact: int = 0
-    products_exact: int = 0
-    sentiment_correct: int = 0
-    sentiment_confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
-    agent_names: dict[str, Counter[str]] = field(default_factory=dict)
-
-    def detection(self, name: str) -> Detection:
-        counts = self.conversion if name == "conversion" else self.upsell
-        return Detection(counts["tp"], counts["fp"], counts["fn"])
-
-    @property
-    def true_upsells(self) -> int:
-        return self.upsell["tp"] + self.upsell["fn"]
-
-    @property
-    def amount_exact_share(self) -> float:
-        return self.amounts_exact / self.true_upsells if self.true_upsells else 1.0
-
-    @property
-    def product_exact_share(self) -> float:
-        return self.products_exact / self.true_upsells if self.true_upsells else 1.0
-
-    @property
-    def sentiment_accuracy(self) -> float:
-        return self.sentiment_correct / self.calls if self.calls else 1.0
-
-    @property
-    def agent_name_consistency(self) -> float:
-        """Share of calls whose normalised agent name is the agent's usual one."""
-        usual = sum(names.most_common(1)[0][1] for names in self.agent_names.values())
-        return usual / self.calls if self.calls else 1.0
-
-
-def simulated_calls(calls: int, seed: int) -> Iterator[tuple[SupportCall, dict[str, object]]]:
+def simulated_calls(calls: int, seed: int) -> Iterator[tuple[SupportCall, Truth]]:
     """(validated event, truth) pairs from the producer's session planner."""
     # Imported here: the consumer does not depend on the producer, only this tool does.
     from producer.encoding import encode, new_uuid  # noqa: PLC0415
@@ -100,85 +48,73 @@ def simulated_calls(calls: int, seed: int) -> Iterator[tuple[SupportCall, dict[s
         event = EVENT_ADAPTER.validate_json(raw)
         assert isinstance(event, SupportCall)
         assert step.call is not None
-        yield event, step.call._asdict()
+        truth = step.call
+        yield (
+            event,
+            Truth(
+                converted=truth.converted,
+                conversion_kind=None,
+                upsell_amount=truth.upsell_amount,
+                upsell_product=truth.upsell_product,
+                sentiment=str(truth.sentiment),
+                transcript_format=truth.transcript_format,
+            ),
+        )
+
+
+def measure_simulator(calls: int, seed: int) -> dict[str, QualityReport]:
+    """Reports by transcript format, and over all of them under ALL."""
+    reports: dict[str, QualityReport] = {}
+    for event, truth in simulated_calls(calls, seed):
+        found = analyse(event.agent_name, event.transcript)
+        for key in (truth.transcript_format, ALL):
+            report = reports.setdefault(key, QualityReport())
+            score(report, found, truth, call_id=event.call_id, agent_id=event.agent_id)
+    return reports
 
 
 def measure(calls: int, seed: int) -> QualityReport:
-    report = QualityReport()
-    for event, truth in simulated_calls(calls, seed):
-        score(report, event, analyse(event.agent_name, event.transcript), truth)
-    return report
+    """The simulator's report over every format."""
+    return measure_simulator(calls, seed)[ALL]
 
 
-def score(
-    report: QualityReport, event: SupportCall, found: CallAnalysis, truth: dict[str, object]
-) -> None:
-    report.calls += 1
-    _count(report.conversion, found.is_converted, bool(truth["converted"]))
-    true_amount = truth["upsell_amount"]
-    _count(report.upsell, found.upsell_amount is not None, true_amount is not None)
-    if isinstance(true_amount, Decimal) and found.upsell_amount == true_amount:
-        report.amounts_exact += 1
-        if found.upsell_product == _product(truth["upsell_product"]):
-            report.products_exact += 1
-    true_sentiment = str(truth["sentiment"])
-    report.sentiment_correct += found.sentiment.value == true_sentiment
-    report.sentiment_confusion[(true_sentiment, found.sentiment.value)] += 1
-    report.agent_names.setdefault(event.agent_id, Counter())[found.agent_name] += 1
-
-
-def _count(counts: Counter[str], found: bool, actual: bool) -> None:
-    if found and actual:
-        counts["tp"] += 1
-    elif found:
-        counts["fp"] += 1
-    elif actual:
-        counts["fn"] += 1
-    else:
-        counts["tn"] += 1
-
-
-def _product(name: object) -> str | None:
-    if not isinstance(name, str):
-        return None
-    lowered = " ".join(name.lower().split())
-    for article in ("the ", "a ", "an "):
-        if lowered.startswith(article):
-            return lowered[len(article) :]
-    return lowered
-
-
-def format_report(report: QualityReport, *, seed: int) -> str:
-    lines = [f"{report.calls} simulated support calls, seed {seed}", ""]
-    lines.append(f"{'detection':<12}{'precision':>11}{'recall':>9}{'F1':>8}  tp / fp / fn")
-    for name in ("conversion", "upsell"):
-        d = report.detection(name)
-        lines.append(
-            f"{name:<12}{d.precision:>11.4f}{d.recall:>9.4f}{d.f1:>8.4f}  "
-            f"{d.true_positives} / {d.false_positives} / {d.false_negatives}"
+def measure_corpus(directory: Path = corpus.CORPUS_DIR) -> dict[str, QualityReport]:
+    """Reports by transcript format, and over all of them under ALL."""
+    reports: dict[str, QualityReport] = {}
+    for call in corpus.load(directory):
+        found = analyse("corpus", call.transcript)
+        truth = Truth(
+            converted=call.conversion_kind is not None,
+            conversion_kind=call.conversion_kind,
+            upsell_amount=call.upsell_amount,
+            upsell_product=call.upsell_product,
+            sentiment=call.sentiment,
+            transcript_format=call.transcript_format,
         )
-    lines += [
-        "",
-        f"upsell amounts exact:    {report.amount_exact_share:.4f}"
-        f"  ({report.amounts_exact} of {report.true_upsells} true upsells)",
-        f"upsell products exact:   {report.product_exact_share:.4f}",
-        f"sentiment accuracy:      {report.sentiment_accuracy:.4f}",
-        f"agent names consistent:  {report.agent_name_consistency:.4f}",
-    ]
-    wrong = [(k, v) for k, v in sorted(report.sentiment_confusion.items()) if k[0] != k[1]]
-    if wrong:
-        lines.append("sentiment errors (true -> found): " + ", ".join(
-            f"{t} -> {f}: {n}" for (t, f), n in wrong
-        ))  # fmt: skip
-    return "\n".join(lines)
+        for key in (call.transcript_format, ALL):
+            report = reports.setdefault(key, QualityReport())
+            score(report, found, truth, call_id=call.call_id, agent_id="corpus")
+    return reports
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m consumer.calls.quality", description=__doc__)
     parser.add_argument("--calls", type=int, default=10_000, help="simulated calls to score")
     parser.add_argument("--seed", type=int, default=7, help="simulator seed")
+    parser.add_argument("--corpus", type=Path, default=corpus.CORPUS_DIR, help="corpus folder")
+    parser.add_argument("--misses", action="store_true", help="list the calls scored wrong")
     args = parser.parse_args(argv)
-    print(format_report(measure(args.calls, args.seed), seed=args.seed))
+    hand = measure_corpus(args.corpus)
+    print(format_table(f"Hand-written corpus ({args.corpus})", hand, misses=args.misses))
+    print()
+    if (args.corpus / HOLDOUT).is_dir():
+        held_out = measure_corpus(args.corpus / HOLDOUT)
+        title = f"Held-out hand-written calls ({args.corpus / HOLDOUT}, never tuned on)"
+        print(format_table(title, held_out, misses=args.misses))
+        print()
+    simulated = measure_simulator(args.calls, args.seed)
+    title = f"Simulator: {args.calls} calls, seed {args.seed}"
+    print(format_table(title, simulated, misses=args.misses))
     return 0
 
 

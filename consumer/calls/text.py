@@ -1,15 +1,17 @@
 """Text handling for support calls: cleaning (whitespace, case, quotes), agent-name
-normalisation, splitting a transcript into speaker turns, sentences and clauses, and
-reading amounts of money exactly."""
+normalisation, sentences, clauses and words. Speaker turns are `speakers`' and amounts of
+money `money`'s; both are re-exported here for the modules that used them from here."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 
-from consumer.calls import patterns
+from consumer.calls import money, patterns
+from consumer.calls.speakers import Speaker, Turn, turns
+
+__all__ = ["Speaker", "Turn", "amounts", "clauses", "clean_transcript", "sentences", "turns"]
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
 # Name parts that keep their own casing when a name is recased.
@@ -19,18 +21,6 @@ _NAME_PARTS = {
     "mr.": "Mr.", "mrs.": "Mrs.", "ms.": "Ms.", "dr.": "Dr.", "de": "de", "van": "van",
     "von": "von", "da": "da", "del": "del", "la": "la",
 }  # fmt: skip
-
-
-class Speaker(StrEnum):
-    AGENT = "agent"
-    CUSTOMER = "customer"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    speaker: Speaker
-    text: str  # cleaned, without the speaker label
 
 
 def clean_line(line: str) -> str:
@@ -63,24 +53,6 @@ def _recase(word: str) -> str:
     return lower[:1].upper() + lower[1:]
 
 
-def turns(cleaned: str) -> list[Turn]:
-    """Speaker turns of a cleaned transcript. A line without a known label continues the
-    previous turn; a transcript with no labels at all is one turn of unknown speaker."""
-    result: list[Turn] = []
-    for line in cleaned.splitlines():
-        match = patterns.SPEAKER_LINE.match(line)
-        label = match.group(1) if match else ""
-        if label in patterns.AGENT_LABELS or label in patterns.CUSTOMER_LABELS:
-            assert match is not None
-            speaker = Speaker.AGENT if label in patterns.AGENT_LABELS else Speaker.CUSTOMER
-            result.append(Turn(speaker, match.group(2)))
-        elif result:
-            result[-1] = Turn(result[-1].speaker, f"{result[-1].text} {line}")
-        else:
-            result.append(Turn(Speaker.UNKNOWN, line))
-    return result
-
-
 def sentences(text: str) -> Iterator[str]:
     for match in patterns.SENTENCE.finditer(text):
         sentence = match.group(0).strip()
@@ -94,25 +66,22 @@ def clauses(sentence: str) -> list[str]:
     return [part.strip() for part in parts if part and part.strip()]
 
 
+def confirmation(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of a sale-confirmation `pattern` that is not a past event told
+    ("the jacket i ordered arrived late") nor negated ("it wasn't booked")."""
+    for match in pattern.finditer(text):
+        before = words(text[: match.start()])[-patterns.COMMIT_WINDOW_WORDS :]
+        if before and before[-1] in patterns.NARRATORS:
+            continue
+        if not patterns.NEGATIONS.intersection(before):
+            return match
+    return None
+
+
 def words(text: str) -> list[str]:
     return patterns.WORD.findall(text)
 
 
-# The largest value of `support_calls.upsell_amount numeric(12, 2)`.
-MAX_UPSELL_AMOUNT = Decimal("9999999999.99")
-
-
 def amounts(text: str) -> list[Decimal]:
     """Every amount of money in `text`, in order, exactly (cents kept as written)."""
-    found = []
-    for match in patterns.AMOUNT.finditer(text):
-        groups = match.groups()
-        whole, cents = (groups[0], groups[1]) if groups[0] is not None else groups[2:4]
-        value = Decimal(whole.replace(",", ""))
-        if cents:
-            value += Decimal(cents.ljust(2, "0")) / 100
-        # An amount that cannot be stored is no upsell amount (a transcript can say
-        # anything); quantize() would raise past the context's 28 digits.
-        if value <= MAX_UPSELL_AMOUNT:
-            found.append(value.quantize(Decimal("0.01")))
-    return found
+    return money.values(text)

@@ -20,6 +20,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from consumer.calls.enrich import RULES_VERSION
 from producer.encoding import encode, new_uuid, session_fragment
 from producer.sessions import SessionPlanner
 from producer.world import build_world
@@ -126,7 +127,7 @@ def test_calls_are_enriched_once_aggregated_and_reconciled(
     assert fact_count == (CALLS,)
     assert len(stored) == CALLS
     assert {row[0] for row in stored} == set(truth)
-    assert {row[5] for row in stored} == {1}
+    assert {row[5] for row in stored} == {RULES_VERSION}
     assert all(row[1] == row[1].strip() and "  " not in row[1] for row in stored)
 
     # The detections agree with the simulator's truth.

@@ -157,7 +157,7 @@ def _support_call(**overrides: Any) -> dict[str, Any]:
         "agent_id": "agent-001",
         "agent_name": "ANN LEE",
         "duration_seconds": 300,
-        "transcript": "Customer: Sign me up, thanks!",
+        "transcript": "Customer: Sign me up, thanks so much!",  # a bare thanks is courtesy
     }
     event.update(overrides)
     return {k: v for k, v in event.items() if v is not None}

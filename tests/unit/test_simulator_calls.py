@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from producer import calls
+from producer import calls, transcripts
 from producer.calls import format_amount, make_call, random_amount
 from producer.population import Agent
 from producer.records import CallTruth, Sentiment
@@ -39,7 +39,11 @@ def _phrases(templates: tuple[str, ...]) -> list[str]:
 @pytest.fixture(scope="module")
 def sample() -> list[tuple[str, int, CallTruth]]:
     rng = random.Random(99)
-    return [make_call(rng, AGENTS[i % len(AGENTS)], "Lopez headphones") for i in range(3_000)]
+    # One turn per line, so the tests can read the turns back; the layouts have their own.
+    return [
+        make_call(rng, AGENTS[i % len(AGENTS)], "Lopez headphones", transcript_format="lines")
+        for i in range(3_000)
+    ]
 
 
 def _customer_lines(transcript: str) -> list[str]:
@@ -137,3 +141,29 @@ def test_amount_formats_parse_back_exactly(seed: int) -> None:
 def test_durations_and_lengths_fit_the_contract(sample: list[tuple[str, int, CallTruth]]) -> None:
     assert all(1 <= duration <= 86_400 for _, duration, _ in sample)
     assert all(0 < len(transcript) <= 20_000 for transcript, _, _ in sample)
+
+
+def test_transcripts_come_in_every_layout_with_the_same_truth() -> None:
+    rng = random.Random(5)
+    made = [make_call(rng, AGENTS[i % len(AGENTS)], "Lopez headphones") for i in range(2_000)]
+    layouts = Counter(truth.transcript_format for _, _, truth in made)
+    assert set(layouts) == set(transcripts.FORMATS)
+    assert layouts["lines"] > layouts["stt"] > 100
+    for transcript, _, truth in made:
+        if truth.transcript_format == "stt":
+            assert ":" not in transcript.replace("o'clock", "")
+            assert transcript == transcript.lower()
+            assert not re.search(r"[.!?](?!\d)", transcript)
+        elif truth.transcript_format == "inline":
+            assert "\n" not in transcript
+            assert transcript.startswith("Agent: ")
+        if truth.upsell_amount is not None:
+            assert truth.upsell_amount in _amounts(transcript), transcript
+
+
+@pytest.mark.parametrize("layout", transcripts.FORMATS)
+def test_every_layout_keeps_what_is_said(layout: str) -> None:
+    said = [(True, "Hello, this is Ann."), (False, "I'll take it for $1,299.00, thanks!")]
+    text = transcripts.render(random.Random(1), said, layout)
+    assert "1,299.00" in text
+    assert "ann" in text.lower()
