@@ -53,9 +53,14 @@ def cmd_up(config: StackConfig, layout: Layout) -> int:
     console.info(f"Pulse local stack: {docker_mode_line()}; state in {layout.root}")
     started = time.monotonic()
     kafka.up(host=config.kafka_host, port=config.kafka_port, layout=layout)
-    postgres.up(db=config.database, consumer=config.consumer_database, layout=layout)
+    postgres.up(
+        db=config.database,
+        consumer=config.consumer_database,
+        reader=config.reader_database,
+        layout=layout,
+    )
     if database_pairing.ensure_paired(config.database, config.kafka_bootstrap):
-        postgres.provision(config.database, config.consumer_database)
+        postgres.provision(config.database, config.consumer_database, config.reader_database)
     prometheus.up(layout=layout, metrics_host=config.metrics_host, metrics_port=config.metrics_port)
     if shutil.which("grafana-server") is None and shutil.which("grafana") is None:
         console.say(
