@@ -17,6 +17,7 @@ from consumer.settings import load_settings
 from stack import console, database_pairing, kafka, postgres, prometheus, prune
 from stack.config import StackConfig, from_settings
 from stack.errors import StackError
+from stack.locks import exclusive
 from stack.paths import Layout
 from stack.process import tail
 from stack.service import ServiceStatus, render_table
@@ -49,7 +50,24 @@ def docker_mode_line() -> str:
     return f"mode: local processes ({reason})"
 
 
+UP_WAIT_S = 1800.0  # a first `up` installs packages and downloads the Kafka jars
+
+
 def cmd_up(config: StackConfig, layout: Layout) -> int:
+    # Two `up` at once take turns: the second then finds every service running, instead
+    # of formatting the same storage or racing for the same ports.
+    with exclusive(
+        layout.root / "up.lock",
+        what="starting the stack",
+        timeout_s=UP_WAIT_S,
+        waiting=lambda holder: console.info(
+            f"another `make up` ({holder}) is starting the stack: waiting for it"
+        ),
+    ):
+        return _up(config, layout)
+
+
+def _up(config: StackConfig, layout: Layout) -> int:
     console.info(f"Pulse local stack: {docker_mode_line()}; state in {layout.root}")
     started = time.monotonic()
     kafka.up(host=config.kafka_host, port=config.kafka_port, layout=layout)
