@@ -217,8 +217,8 @@ def psql_hint(reader_url: str) -> str:
 def _where_to_look(settings: Settings, reader_url: str) -> None:
     print("\nwhere to look:")
     print(
-        f"  {psql_hint(reader_url)} (the read-only role pulse_reader; it can read every "
-        "table and view but change nothing) and paste, for example:"
+        f"  {psql_hint(reader_url)} (the read-only role pulse_reader: it reads the "
+        "analytics and changes nothing) and paste, for example:"
     )
     for path in sorted(EXAMPLES_DIR.glob("*.sql")):
         print(f"    -- {path.relative_to(REPO_ROOT)}")
