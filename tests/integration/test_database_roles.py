@@ -44,6 +44,13 @@ FORBIDDEN = {
     "create index": "create index sneaky_idx on events (user_id)",
     "create function": "create function sneaky() returns int language sql as 'select 1'",
     "write the migration ledger": "delete from schema_migrations",
+    "delete facts": "delete from events",
+    "rewrite facts": "update events set user_id = 'someone else'",
+    "rewrite event_types": "update event_types set engagement_level = 'high'",
+    "add an event type": "insert into event_types (event_type) values ('sneaky')",
+    "delete the offset ledger": "delete from partition_offsets",
+    "delete aggregates": "delete from daily_sales",
+    "delete dead letters": "delete from dead_letters",
     "drop the schema": "drop schema public cascade",
 }
 
