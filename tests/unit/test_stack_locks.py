@@ -12,9 +12,12 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import cast
 
 import pytest
 
+import stack.__main__ as stack_cli
+from stack.config import StackConfig
 from stack.locks import LockTimeoutError, exclusive
 from stack.paths import Layout, versions
 
@@ -136,3 +139,40 @@ with exclusive(Path(sys.argv[1]), what="holding", timeout_s=1):
     print("held", flush=True)
     time.sleep(60)
 """
+
+
+_HOLD_BRIEFLY = """
+import sys, time
+from pathlib import Path
+from stack.locks import exclusive
+with exclusive(Path(sys.argv[1]), what="holding", timeout_s=1):
+    print("held", flush=True)
+    time.sleep(1.0)
+"""
+
+
+def test_a_second_up_waits_for_the_first_then_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ran_at: list[float] = []
+
+    def fake_up(_config: StackConfig, _layout: Layout) -> int:
+        ran_at.append(time.time())
+        return 0
+
+    monkeypatch.setattr(stack_cli, "_up", fake_up)
+    first = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_BRIEFLY, str(tmp_path / "up.lock")],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert first.stdout is not None
+    assert first.stdout.readline().strip() == "held"
+    held_at = time.time()
+    assert stack_cli.cmd_up(cast(StackConfig, None), Layout(tmp_path)) == 0
+    first.communicate(timeout=10)
+    assert first.returncode == 0
+    assert len(ran_at) == 1
+    assert ran_at[0] - held_at >= 0.8  # only once the first one let go (after 1 s)
+    assert f"another `make up` (pid {first.pid}) is starting the stack" in capsys.readouterr().out
