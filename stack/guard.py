@@ -30,7 +30,13 @@ def main(argv: list[str]) -> int:
         print("usage: guard.py PARENT_PID -- PROGRAM [ARGS...]", file=sys.stderr)
         return 2
     parent, command = int(argv[0]), argv[2:]
-    set_parent_death_signal(signal.SIGKILL)
+    try:
+        set_parent_death_signal(signal.SIGKILL)
+    except AttributeError:
+        pass  # no prctl: not Linux, where the stack does not run; the helper runs unguarded
+    except OSError as exc:
+        print(f"guard.py: {exc.strerror}: cannot tie {command[0]} to its parent", file=sys.stderr)
+        return 126
     # The parent may have died before prctl: then nobody would ever send the signal.
     if os.getppid() != parent:
         return 1
