@@ -35,6 +35,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from psycopg.conninfo import conninfo_to_dict
 
 from stack.ports import is_listening
+from stack.process import die_with_parent
 from tests import grafana
 from tests.databases import as_role, scratch_database
 from tests.integration.test_database_roles import READER_ROLE_URL
@@ -149,13 +150,16 @@ def _producer(args: list[str]) -> list[str]:
 
 
 def _spawn(argv: list[str], log: Path) -> subprocess.Popen[bytes]:
+    # Its own process group, and dead with this test process however it ends: a consumer
+    # left behind would hold the fixed metrics port that the next run waits for.
     with log.open("wb") as out:
         return subprocess.Popen(
-            argv,
+            die_with_parent(argv),
             cwd=grafana.REPO,
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,
         )
 
 
