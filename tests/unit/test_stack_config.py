@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from pydantic import SecretStr
 
 from consumer.errors import ConfigError
 from consumer.settings import load_settings
@@ -98,3 +101,11 @@ def test_incomplete_database_url_is_a_config_error(url: str) -> None:
 )
 def test_is_local(host: str, local: bool) -> None:
     assert is_local(host) is local
+
+
+def test_every_stack_setting_is_in_the_readme_configuration_table() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for name, field in StackSettings.model_fields.items():
+        default = field.default
+        shown = default.get_secret_value() if isinstance(default, SecretStr) else default
+        assert f"| `{name.upper()}` | `{shown}` |" in readme, name
