@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed-stamp
 
-.PHONY: venv up down status logs demo test lint unit integration bench bench-quick chaos
+.PHONY: venv up down status logs prune demo test lint unit integration bench bench-quick chaos
 
 $(VENV_STAMP): pyproject.toml
 	@command -v python3 >/dev/null || { echo "python3 is missing: install Python >= 3.11 and retry." >&2; exit 1; }
@@ -26,6 +26,11 @@ status: venv
 
 logs: venv
 	@$(PY) -m stack logs
+
+# Lists the databases `make up` set aside (pulse_before_<date>_<time>) and drops them after
+# asking; `make prune YES=1` drops without asking.
+prune: venv
+	@$(PY) -m stack prune $(if $(YES),--yes)
 
 demo: up
 	@$(PY) -m stack demo

@@ -32,6 +32,7 @@ from bench.scratch import create_topic, delete_topics, scratch_database, unique_
 from bench.section import RESULTS_DIR, run_reporting_errors, write_results
 from consumer.errors import PulseError
 from consumer.settings import Settings, load_settings
+from stack.process import die_with_parent
 
 QUICK_RATES, QUICK_DURATION_S = (1000,), 10.0
 _FRESHNESS = "pulse_event_freshness_seconds"
@@ -130,7 +131,14 @@ def run_rate(
                 "--database-url", url, "--metrics-port", str(port),
             )  # fmt: skip
             with stem.with_suffix(".consumer.log").open("wb") as log:
-                child = subprocess.Popen(command, cwd=REPO, env=child_env(), stdout=log, stderr=log)
+                child = subprocess.Popen(
+                    die_with_parent(command),
+                    cwd=REPO,
+                    env=child_env(),
+                    stdout=log,
+                    stderr=log,
+                    start_new_session=True,  # and dead with this process however it ends
+                )
             try:
                 result = _measure(
                     settings, topic=topic, url=url, port=port, rate=rate,

@@ -18,6 +18,7 @@ from bench.contenders._child import REPO, child_env, python_module
 from bench.contenders.pulse import _offset_totals, free_port
 from bench.scratch import create_topic, delete_topics, scratch_database, unique_name
 from bench.servers import BrokerCpu, PostgresCpu, broker_pid
+from stack.process import die_with_parent
 
 _INTERVAL_S = 0.5
 _STOP_GRACE_S = 20.0
@@ -98,7 +99,14 @@ def _watch(
     for index, command in enumerate(commands):
         with (workdir / f"scale-{len(commands)}-{index}.log").open("wb") as log:
             children.append(
-                subprocess.Popen(command, cwd=REPO, env=child_env(), stdout=log, stderr=log)
+                subprocess.Popen(
+                    die_with_parent(command),
+                    cwd=REPO,
+                    env=child_env(),
+                    stdout=log,
+                    stderr=log,
+                    start_new_session=True,  # and dead with this process however it ends
+                )
             )
     running = {child.pid: child for child in children}
     exit_codes: list[int] = []

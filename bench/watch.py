@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench import procfs
 from bench.servers import BrokerCpu, PostgresCpu, broker_pid
+from stack.process import die_with_parent
 
 MILESTONES_PERCENT = (25, 50, 75, 100)
 _STOP_GRACE_S = 20.0
@@ -65,7 +66,15 @@ def watch(
     spawned_at = time.time()
     started = time.monotonic()
     with stdout_path.open("wb") as out, log_path.open("wb") as log:
-        child = subprocess.Popen(command, cwd=cwd, env=dict(env), stdout=out, stderr=log)
+        # Its own process group, and dead with this process however it ends.
+        child = subprocess.Popen(
+            die_with_parent(command),
+            cwd=cwd,
+            env=dict(env),
+            stdout=out,
+            stderr=log,
+            start_new_session=True,
+        )
     rss_at: dict[int, int] = {}
     samples: list[tuple[float, int]] = []
     stopped_because: str | None = None

@@ -1,5 +1,5 @@
-"""`python -m stack up|down|status|logs [service]|demo`: the command line of the local
-stack, and the one place its errors become a one-line message and exit code 1."""
+"""`python -m stack up|down|status|logs [service]|prune [--yes]|demo`: the command line of
+the local stack, and the one place its errors become a one-line message and exit code 1."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from pathlib import Path
 
 from consumer.errors import PulseError
 from consumer.settings import load_settings
-from stack import console, database_pairing, kafka, postgres, prometheus
+from stack import console, database_pairing, kafka, postgres, prometheus, prune
 from stack.config import StackConfig, from_settings
 from stack.errors import StackError
+from stack.locks import exclusive
 from stack.paths import Layout
 from stack.process import tail
 from stack.service import ServiceStatus, render_table
@@ -49,13 +50,36 @@ def docker_mode_line() -> str:
     return f"mode: local processes ({reason})"
 
 
+UP_WAIT_S = 1800.0  # a first `up` installs packages and downloads the Kafka jars
+
+
 def cmd_up(config: StackConfig, layout: Layout) -> int:
+    # Two `up` at once take turns: the second then finds every service running, instead
+    # of formatting the same storage or racing for the same ports.
+    with exclusive(
+        layout.root / "up.lock",
+        what="starting the stack",
+        timeout_s=UP_WAIT_S,
+        waiting=lambda holder: console.info(
+            f"another `make up` ({holder}) is starting the stack: waiting for it"
+        ),
+    ):
+        return _up(config, layout)
+
+
+def _up(config: StackConfig, layout: Layout) -> int:
     console.info(f"Pulse local stack: {docker_mode_line()}; state in {layout.root}")
     started = time.monotonic()
     kafka.up(host=config.kafka_host, port=config.kafka_port, layout=layout)
-    postgres.up(db=config.database, consumer=config.consumer_database, layout=layout)
+    postgres.up(
+        db=config.database,
+        consumer=config.consumer_database,
+        reader=config.reader_database,
+        layout=layout,
+    )
     if database_pairing.ensure_paired(config.database, config.kafka_bootstrap):
-        postgres.provision(config.database, config.consumer_database)
+        postgres.provision(config.database, config.consumer_database, config.reader_database)
+    prune.report_on_up(config.database)
     prometheus.up(layout=layout, metrics_host=config.metrics_host, metrics_port=config.metrics_port)
     if shutil.which("grafana-server") is None and shutil.which("grafana") is None:
         console.say(
@@ -115,6 +139,25 @@ def cmd_logs(services: Sequence[str], layout: Layout) -> int:
     return 0
 
 
+def confirm(question: str) -> bool:
+    """Ask on the terminal; without one, refuse rather than guess."""
+    if not sys.stdin.isatty():
+        raise StackError(
+            "prune drops databases only after a confirmation, and there is no terminal to "
+            "ask on: rerun with --yes (`make prune YES=1`) to drop them."
+        )
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def cmd_prune(config: StackConfig, assume_yes: bool) -> int:
+    prune.prune(config.database, assume_yes=assume_yes, confirm=confirm)
+    return 0
+
+
 def cmd_demo(args: Sequence[str]) -> int:
     """Hand over to stack/demo.py (written separately) as `main(argv) -> int`."""
     try:
@@ -141,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="one line per service; exit 1 unless all are healthy")
     logs = commands.add_parser("logs", help=f"the last {LOG_LINES} lines of each service log")
     logs.add_argument("service", nargs="?", choices=SERVICES, help="one service (default all)")
+    prune_parser = commands.add_parser(
+        "prune", help="list the databases `up` set aside, with size and age; drop them"
+    )
+    prune_parser.add_argument("--yes", action="store_true", help="drop without asking (scripts)")
     demo = commands.add_parser("demo", help="producer + consumer + live summary on the stack")
     demo.add_argument("--seconds", help="stop after this long (default DEMO_SECONDS)")
     demo.add_argument("--rate", help="producer events per second")
@@ -165,6 +212,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ]
             return cmd_demo(forwarded + extra)
         config = from_settings(load_settings())
+        if args.command == "prune":
+            return cmd_prune(config, args.yes)
         handler = {"up": cmd_up, "down": cmd_down, "status": cmd_status}[args.command]
         return handler(config, layout)
     except PulseError as exc:

@@ -8,11 +8,45 @@ from dataclasses import dataclass
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from consumer.errors import ConfigError
 from consumer.secrets import redact
 from consumer.settings import Settings
 from stack.kafka.config import parse_bootstrap
+
+# The demo's password of the read-only role, documented as such in the README: set
+# READER_DATABASE_URL to use another.
+DEMO_READER_URL = "postgresql://pulse_reader:pulse_reader@127.0.0.1:5432/pulse"
+
+
+class StackSettings(BaseSettings):
+    """What only the local stack and the demo read; the consumer never logs in as the reader.
+
+    Environment variable names are the field names in upper case."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+
+    reader_database_url: SecretStr = Field(
+        SecretStr(DEMO_READER_URL),
+        description="PostgreSQL URL of the read-only role pulse_reader (Grafana, psql): "
+        "SELECT on the analytics, nothing else; `make up` creates it with this password",
+    )
+
+
+def load_stack_settings() -> StackSettings:
+    """Read the stack's settings from the environment; a bad value is a ConfigError."""
+    try:
+        return StackSettings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(
+            f"invalid configuration: {problems}. Fix the environment variable and retry."
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -37,6 +71,7 @@ class StackConfig:
     kafka_port: int
     database: DatabaseTarget  # the owner role (MIGRATIONS_DATABASE_URL)
     consumer_database: DatabaseTarget  # the consumer's least-privileged role (DATABASE_URL)
+    reader_database: DatabaseTarget  # the read-only role (READER_DATABASE_URL)
     metrics_host: str
     metrics_port: int
 
@@ -84,9 +119,12 @@ def parse_database_url(url: str, setting: str = "DATABASE_URL") -> DatabaseTarge
     )
 
 
-def from_settings(settings: Settings) -> StackConfig:
+def from_settings(settings: Settings, stack_settings: StackSettings | None = None) -> StackConfig:
     """Check that the settings point at this machine (the only place the stack can start
-    services) and extract what each service needs."""
+    services) and extract what each service needs. Without `stack_settings`, they are read
+    from the environment."""
+    if stack_settings is None:
+        stack_settings = load_stack_settings()
     try:
         kafka_host, kafka_port = parse_bootstrap(settings.kafka_bootstrap_servers)
     except ValueError as exc:
@@ -95,23 +133,36 @@ def from_settings(settings: Settings) -> StackConfig:
         settings.migrations_database_url.get_secret_value(), "MIGRATIONS_DATABASE_URL"
     )
     consumer_database = parse_database_url(settings.database_url.get_secret_value())
+    reader_database = parse_database_url(
+        stack_settings.reader_database_url.get_secret_value(), "READER_DATABASE_URL"
+    )
     for name, host in (("KAFKA_BOOTSTRAP_SERVERS", kafka_host), ("DATABASE_URL", database.host)):
         if not is_local(host):
             raise ConfigError(
                 f"{name} points at {host}, but the local stack only runs services on this "
                 "machine: unset it (or use 127.0.0.1), or start that service yourself."
             )
-    if (consumer_database.address, consumer_database.dbname) != (database.address, database.dbname):
+    for name, other in (
+        ("DATABASE_URL", consumer_database),
+        ("READER_DATABASE_URL", reader_database),
+    ):
+        if (other.address, other.dbname) != (database.address, database.dbname):
+            raise ConfigError(
+                f"{name} ({other.address}/{other.dbname}) and MIGRATIONS_DATABASE_URL "
+                f"({database.address}/{database.dbname}) name different databases: the local "
+                "stack serves one; make them differ only in user and password."
+            )
+    if reader_database.user in (database.user, consumer_database.user):
         raise ConfigError(
-            f"DATABASE_URL ({consumer_database.address}/{consumer_database.dbname}) and "
-            f"MIGRATIONS_DATABASE_URL ({database.address}/{database.dbname}) name different "
-            "databases: the local stack serves one; make them differ only in user and password."
+            f"READER_DATABASE_URL logs in as {reader_database.user}, a role that may write: "
+            "give the read-only role a user name of its own (pulse_reader by default)."
         )
     return StackConfig(
         kafka_host=kafka_host,
         kafka_port=kafka_port,
         database=database,
         consumer_database=consumer_database,
+        reader_database=reader_database,
         metrics_host=settings.metrics_host,
         metrics_port=settings.metrics_port,
     )

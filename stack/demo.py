@@ -16,8 +16,10 @@ from pathlib import Path
 
 import psycopg
 from prometheus_client.parser import text_string_to_metric_families
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from consumer.settings import Settings, load_settings
+from stack.config import DEMO_READER_URL, load_stack_settings
 from stack.errors import StackError
 from stack.paths import PROMETHEUS_HOST, PROMETHEUS_PORT, REPO_ROOT
 
@@ -39,6 +41,8 @@ class Snapshot:
 def main(argv: Sequence[str]) -> int:
     args = _parse(argv)
     settings = load_settings()
+    # The summaries read as the read-only role, as a person following the hints would.
+    reader_url = load_stack_settings().reader_database_url.get_secret_value()
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
     _migrate()
     consumer = _spawn("consumer", [sys.executable, "-m", "consumer", "run"])
@@ -50,13 +54,13 @@ def main(argv: Sequence[str]) -> int:
         flush=True,
     )
     try:
-        _watch(settings, args.seconds, consumer, producer)
+        _watch(settings, reader_url, args.seconds, consumer, producer)
     except KeyboardInterrupt:
         print("\nstopping producer and consumer ...", flush=True)
     finally:
         _stop(producer)
         _stop(consumer)
-    _final_summary(settings)
+    _final_summary(settings, reader_url)
     return 0
 
 
@@ -110,6 +114,7 @@ def _spawn(name: str, command: list[str]) -> subprocess.Popen[bytes]:
 
 def _watch(
     settings: Settings,
+    reader_url: str,
     seconds: float | None,
     consumer: subprocess.Popen[bytes],
     producer: subprocess.Popen[bytes],
@@ -126,7 +131,7 @@ def _watch(
                 )
         current = _scrape(settings)
         if current is not None:
-            print(_summary_line(previous, current, settings), flush=True)
+            print(_summary_line(previous, current, reader_url), flush=True)
             previous = current
 
 
@@ -150,11 +155,11 @@ def _scrape(settings: Settings) -> Snapshot | None:
     )
 
 
-def _summary_line(previous: Snapshot | None, current: Snapshot, settings: Settings) -> str:
+def _summary_line(previous: Snapshot | None, current: Snapshot, reader_url: str) -> str:
     rate = 0.0
     if previous is not None and current.at > previous.at:
         rate = (current.records - previous.records) / (current.at - previous.at)
-    top = _top_types(settings)
+    top = _top_types(reader_url)
     return (
         f"{rate:7.1f} events/s | stored {current.stored:,.0f} | duplicates "
         f"{current.duplicates:,.0f} | dead letters {current.dead_lettered:,.0f} | lag "
@@ -162,10 +167,10 @@ def _summary_line(previous: Snapshot | None, current: Snapshot, settings: Settin
     )
 
 
-def _top_types(settings: Settings) -> str:
+def _top_types(reader_url: str) -> str:
     query = (EXAMPLES_DIR / "1_events_by_type_last_5_minutes.sql").read_text()
     try:
-        with psycopg.connect(settings.database_url.get_secret_value(), connect_timeout=2) as c:
+        with psycopg.connect(reader_url, connect_timeout=2) as c:
             rows = c.execute(query).fetchall()
     except psycopg.Error:
         return "(database not ready)"
@@ -182,10 +187,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def _final_summary(settings: Settings) -> None:
+def _final_summary(settings: Settings, reader_url: str) -> None:
     snapshot_query = (EXAMPLES_DIR / "3_ingest_outcomes.sql").read_text()
     try:
-        with psycopg.connect(settings.database_url.get_secret_value(), connect_timeout=2) as c:
+        with psycopg.connect(reader_url, connect_timeout=2) as c:
             rows = c.execute(snapshot_query).fetchall()
     except psycopg.Error as exc:
         rows = []
@@ -196,14 +201,24 @@ def _final_summary(settings: Settings) -> None:
             f"  {topic}: {read:,} records read = {stored:,} facts + {duplicates:,} duplicates"
             f" + {dead:,} dead letters ({'adds up' if adds_up else 'DOES NOT ADD UP'})"
         )
-    _where_to_look(settings)
+    _where_to_look(settings, reader_url)
 
 
-def _where_to_look(settings: Settings) -> None:
+def psql_hint(reader_url: str) -> str:
+    """How to open psql as the read-only role. The demo default URL is shown whole (its
+    password is documented); any other is shown without its password, which psql asks for."""
+    if reader_url == DEMO_READER_URL:
+        return f"psql '{reader_url}'"
+    params = conninfo_to_dict(reader_url)
+    params.pop("password", None)
+    return f"psql '{make_conninfo('', **params)}'"
+
+
+def _where_to_look(settings: Settings, reader_url: str) -> None:
     print("\nwhere to look:")
     print(
-        "  psql 'postgresql://pulse_consumer:pulse_consumer@127.0.0.1:5432/pulse' (the "
-        "consumer's role; pulse:pulse owns the tables) and paste, for example:"
+        f"  {psql_hint(reader_url)} (the read-only role pulse_reader: it reads the "
+        "analytics and changes nothing) and paste, for example:"
     )
     for path in sorted(EXAMPLES_DIR.glob("*.sql")):
         print(f"    -- {path.relative_to(REPO_ROOT)}")

@@ -1,6 +1,7 @@
 """The local PostgreSQL 15: Debian's package and cluster (pg_ctlcluster), the Pulse roles
-(the owner of MIGRATIONS_DATABASE_URL, the least-privileged consumer of DATABASE_URL) and
-database, and a marker so `down` only stops a server the stack started."""
+(the owner of MIGRATIONS_DATABASE_URL, the least-privileged consumer of DATABASE_URL, the
+read-only role of READER_DATABASE_URL) and database, and a marker so `down` only stops a
+server the stack started."""
 
 from __future__ import annotations
 
@@ -55,7 +56,20 @@ select format(
 ) \gexec
 select format('grant %I to %I', :'writer', :'consumer') \gexec
 """
+# The read-only role: migration 070 grants it SELECT on the analytics; here it only gets
+# its login and password (never CREATEDB, never a member of a writing role).
+_PROVISION_READER_SQL = r"""
+\set ON_ERROR_STOP on
+\getenv reader_password PULSE_STACK_READER_PASSWORD
+select format('create role %I', :'reader')
+where not exists (select from pg_roles where rolname = :'reader') \gexec
+select format(
+    'alter role %I with login nocreatedb nocreaterole nosuperuser password %L',
+    :'reader', :'reader_password'
+) \gexec
+"""
 WRITER_ROLE = "pulse_writer"  # named in sql/migrations/050_writer_role.sql
+READER_ROLE = "pulse_reader"  # named in sql/migrations/070_reader_role.sql
 
 
 @dataclass(frozen=True)
@@ -128,6 +142,19 @@ def consumer_ready(url: str) -> bool:
     return row is not None and bool(row[0])
 
 
+def reader_ready(url: str) -> bool:
+    """True when READER_DATABASE_URL logs in (as a role that is neither superuser nor
+    allowed to create databases)."""
+    try:
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            row = conn.execute(
+                "select rolsuper or rolcreatedb from pg_roles where rolname = current_user"
+            ).fetchone()
+    except psycopg.Error:
+        return False
+    return row == (False,)
+
+
 def _ensure_installed(layout: Layout) -> bool:
     if SERVER_BIN.exists():
         return False
@@ -151,9 +178,10 @@ def _checked(argv: list[str], *, what: str, log: Path | None) -> None:
         )
 
 
-def provision(db: DatabaseTarget, consumer: DatabaseTarget) -> None:
-    """Create (or update) the owner role and database of MIGRATIONS_DATABASE_URL and the
-    consumer role of DATABASE_URL, as the postgres OS user."""
+def provision(db: DatabaseTarget, consumer: DatabaseTarget, reader: DatabaseTarget) -> None:
+    """Create (or update) the owner role and database of MIGRATIONS_DATABASE_URL, the
+    consumer role of DATABASE_URL and the read-only role of READER_DATABASE_URL, as the
+    postgres OS user."""
     console.say(NAME, f"creating role {db.user} (LOGIN CREATEDB) and database {db.dbname}")
     argv = ["runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-p", str(db.port)]
     argv += ["-d", "postgres", "-v", f"role={db.user}", "-v", f"dbname={db.dbname}"]
@@ -162,6 +190,9 @@ def provision(db: DatabaseTarget, consumer: DatabaseTarget) -> None:
         console.say(NAME, f"creating role {consumer.user} (LOGIN, member of {WRITER_ROLE})")
         argv += ["-v", f"consumer={consumer.user}", "-v", f"writer={WRITER_ROLE}"]
         script += _PROVISION_CONSUMER_SQL
+    console.say(NAME, f"creating role {reader.user} (LOGIN, read-only)")
+    argv += ["-v", f"reader={reader.user}"]
+    script += _PROVISION_READER_SQL
     result = run(
         argv,
         cwd=Path("/"),
@@ -171,6 +202,7 @@ def provision(db: DatabaseTarget, consumer: DatabaseTarget) -> None:
             **os.environ,
             "PULSE_STACK_DB_PASSWORD": db.password,
             "PULSE_STACK_CONSUMER_PASSWORD": consumer.password,
+            "PULSE_STACK_READER_PASSWORD": reader.password,
         },
     )
     if result.returncode != 0:
@@ -186,7 +218,9 @@ def _pid(cluster: Cluster) -> int | None:
     return read_pid(cluster.pid_file) or read_pid(cluster.pgdata / "postmaster.pid")
 
 
-def up(*, db: DatabaseTarget, consumer: DatabaseTarget, layout: Layout) -> ServiceStatus:
+def up(
+    *, db: DatabaseTarget, consumer: DatabaseTarget, reader: DatabaseTarget, layout: Layout
+) -> ServiceStatus:
     installed_now = _ensure_installed(layout)
     cluster = find_cluster()
     if cluster is None:
@@ -222,8 +256,12 @@ def up(*, db: DatabaseTarget, consumer: DatabaseTarget, layout: Layout) -> Servi
         _checked(["pg_ctlcluster", *_CLUSTER, "start"], what="starting it", log=cluster.logfile)
         _mark(layout)
         console.say(NAME, f"started (pid {_pid(cluster)}) in {time.monotonic() - started:.1f} s")
-    if not role_ready(db.url) or not (consumer.user == db.user or consumer_ready(consumer.url)):
-        provision(db, consumer)
+    if (
+        not role_ready(db.url)
+        or not (consumer.user == db.user or consumer_ready(consumer.url))
+        or not reader_ready(reader.url)
+    ):
+        provision(db, consumer, reader)
     if not wait_until(lambda: select_one(db.url), timeout_s=READY_TIMEOUT_S):
         raise StartError(
             f"PostgreSQL does not accept MIGRATIONS_DATABASE_URL logins on {db.address} within "

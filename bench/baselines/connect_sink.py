@@ -26,6 +26,7 @@ from kafka import KafkaConsumer
 from kafka.structs import TopicPartition
 
 from bench.connect.worker import CONNECTOR, SinkJob, java_command
+from stack.process import die_with_parent
 
 _REPO = Path(__file__).resolve().parents[2]
 FACTS_DDL = _REPO / "sql" / "migrations" / "001_facts.sql"
@@ -73,7 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     started_at = time.time()
     timeline = Timeline()
     with (args.workdir / "connect.console.log").open("wb") as console:
-        worker = subprocess.Popen(command, stdout=console, stderr=console)
+        # Its own process group, and SIGKILLed if this process dies without stopping it
+        # (SIGKILL by the benchmark's watchdog): it must not keep its REST port.
+        worker = subprocess.Popen(
+            die_with_parent(command), stdout=console, stderr=console, start_new_session=True
+        )
     try:
         why = _wait_for_sentinels(
             job.database_url,

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from stack import console
 from stack.errors import InstallError, MissingToolError
-from stack.kafka.maven import _run_with_progress
+from stack.kafka.maven import RESOLVE_WAIT_S, _run_with_progress
+from stack.locks import exclusive
 from stack.paths import Layout, read_versions
 from stack.process import tail
 
@@ -54,15 +55,34 @@ def jar_version(libs: Path, artifact: str) -> str | None:
     return None
 
 
+def _current(where: ConnectLibs, wanted: str) -> bool:
+    try:
+        return where.stamp_file.read_text(encoding="utf-8").strip() == wanted
+    except OSError:
+        return False
+
+
 def ensure_libs(where: ConnectLibs | None = None) -> Path:
-    """The folder of jars, resolving them first unless the cache is current."""
+    """The folder of jars, resolving them first unless the cache is current. Two processes
+    at once take turns on a file lock (see stack.kafka.maven.ensure_libs)."""
     where = where or ConnectLibs.default()
     wanted = stamp()
-    try:
-        if where.stamp_file.read_text(encoding="utf-8").strip() == wanted:
+    if _current(where, wanted):
+        return where.libs
+    with exclusive(
+        where.root / "libs.lock",
+        what="resolving the Kafka Connect jars",
+        timeout_s=RESOLVE_WAIT_S,
+        waiting=lambda holder: console.say(
+            "connect", f"another process ({holder}) is resolving the jars: waiting for it"
+        ),
+    ):
+        if _current(where, wanted):
             return where.libs
-    except OSError:
-        pass
+        return _resolve(where, wanted)
+
+
+def _resolve(where: ConnectLibs, wanted: str) -> Path:
     mvn = shutil.which("mvn")
     if mvn is None:
         raise MissingToolError(

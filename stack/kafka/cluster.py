@@ -151,7 +151,8 @@ class Cluster:
         return next(node for node in self.nodes if node.node_id == node_id)
 
     def start(self, node_id: int) -> None:
-        """Start one node's JVM (detached, like the stack's broker)."""
+        """Start one node's JVM (detached, like the stack's broker, but it dies with this
+        process)."""
         node = self.node(node_id)
         argv = java_command(
             libs_dir=self.libs,
@@ -164,7 +165,9 @@ class Cluster:
         # C1 only: the optimising JIT's compile threads fight three brokers for two cores;
         # without them the cluster is ready in about 14 s instead of 34 (measured here).
         argv[1:1] = [*heap, "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"]
-        process = spawn(argv, log_file=node.console_log, cwd=REPO_ROOT)
+        # A helper of the chaos run: it dies with that process, even a SIGKILLed one, so
+        # its fixed ports are free for the next run.
+        process = spawn(argv, log_file=node.console_log, cwd=REPO_ROOT, helper=True)
         write_pid(node.pid_file, process.pid)
         self.processes[node_id] = process
 

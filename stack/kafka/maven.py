@@ -11,10 +11,14 @@ from pathlib import Path
 
 from stack import console
 from stack.errors import InstallError, MissingToolError
+from stack.locks import exclusive
 from stack.paths import KAFKA_POM, Layout, Versions
 from stack.process import tail
 
 _PROGRESS_EVERY_S = 5.0  # between progress lines when output is a log, not a terminal
+# Longest wait for another process resolving the same jars (a first download on a slow
+# network takes minutes).
+RESOLVE_WAIT_S = 1800.0
 
 
 def libs_ready(layout: Layout, versions: Versions) -> bool:
@@ -27,9 +31,28 @@ def libs_ready(layout: Layout, versions: Versions) -> bool:
 
 
 def ensure_libs(layout: Layout, versions: Versions, *, pom: Path = KAFKA_POM) -> bool:
-    """Resolve the jars unless the cache is current. Returns True when it downloaded."""
+    """Resolve the jars unless the cache is current. Returns True when it downloaded.
+
+    Two processes at once (two `make up`, or a test's broker during `make up`) take turns
+    on a file lock: both would otherwise empty and fill the same libs.partial, and one
+    would rename it into place while the other still writes. The second one then finds
+    the cache current."""
     if libs_ready(layout, versions):
         return False
+    with exclusive(
+        layout.kafka_dir / "libs.lock",
+        what="resolving the Kafka jars",
+        timeout_s=RESOLVE_WAIT_S,
+        waiting=lambda holder: console.say(
+            "kafka", f"another process ({holder}) is resolving the Kafka jars: waiting for it"
+        ),
+    ):
+        if libs_ready(layout, versions):
+            return False
+        return _resolve(layout, versions, pom=pom)
+
+
+def _resolve(layout: Layout, versions: Versions, *, pom: Path) -> bool:
     mvn = shutil.which("mvn")
     if mvn is None:
         raise MissingToolError(

@@ -185,7 +185,8 @@ def secure_broker(
         max_heap=max_heap,
         jvm_options=_JVM_OPTIONS,
     )
-    proc = spawn(argv, log_file=folder / "console.log", cwd=REPO_ROOT)
+    # A helper: it dies with the test process, even a SIGKILLed one.
+    proc = spawn(argv, log_file=folder / "console.log", cwd=REPO_ROOT, helper=True)
     try:
         _wait_ready(broker, alive=lambda: proc.poll() is None)
         yield broker

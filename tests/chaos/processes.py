@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+from stack.process import die_with_parent
 from tests.integration.harness import REPO, ConsumerProcess, free_port
 
 # The broker's group.min.session.timeout.ms is 6 s: the shortest a member may ask for.
@@ -45,7 +46,13 @@ def start_producer(
     ]  # fmt: skip
     log = (log_dir / f"producer-{topic}.log").open("wb")
     with log:
-        return subprocess.Popen(args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            die_with_parent(args),
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def wait_producer(process: subprocess.Popen[bytes], timeout_s: float) -> int:
@@ -85,7 +92,15 @@ def start_consumer(
         **(env or {}),
     }
     with log_path.open("wb") as log:
-        process = subprocess.Popen(args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
+        # Its own process group, and dead with the chaos run however that ends.
+        process = subprocess.Popen(
+            die_with_parent(args),
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+        )
     return ConsumerProcess(process, port, log_path)
 
 

@@ -1,7 +1,8 @@
 """Every dashboard query against live data: the producer feeds a topic, the real consumer
 stores it and serves /metrics where the stack's Prometheus scrapes it (prometheus.yml's
 pulse-consumer target), and then each Prometheus panel query must evaluate to at least one
-series and each PostgreSQL panel query, macros expanded as Grafana does, must return rows.
+series and each PostgreSQL panel query, macros expanded as Grafana does and run as the
+read-only role Grafana's data source logs in as (pulse_reader), must return rows.
 
 The Prometheus scrape target is fixed (127.0.0.1:9108), so this test runs the consumer
 on that port; if another consumer holds it (a `make demo`), the test waits for it."""
@@ -34,8 +35,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from psycopg.conninfo import conninfo_to_dict
 
 from stack.ports import is_listening
+from stack.process import die_with_parent
 from tests import grafana
-from tests.databases import scratch_database
+from tests.databases import as_role, scratch_database
+from tests.integration.test_database_roles import READER_ROLE_URL
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -147,13 +150,16 @@ def _producer(args: list[str]) -> list[str]:
 
 
 def _spawn(argv: list[str], log: Path) -> subprocess.Popen[bytes]:
+    # Its own process group, and dead with this test process however it ends: a consumer
+    # left behind would hold the fixed metrics port that the next run waits for.
     with log.open("wb") as out:
         return subprocess.Popen(
-            argv,
+            die_with_parent(argv),
             cwd=grafana.REPO,
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,
         )
 
 
@@ -331,7 +337,12 @@ def test_every_postgres_panel_query_returns_rows(live: Live) -> None:
         (now - timedelta(days=7), now, "10m", "600000"),
     ]
     failures: list[str] = []
-    with psycopg.connect(live.database_url, autocommit=True) as conn:
+    # As Grafana's provisioned data source: the read-only role, never the owner.
+    datasource = grafana.provisioned_datasources()["pulse-postgres"]
+    reader_url = as_role(live.database_url, READER_ROLE_URL)
+    with psycopg.connect(reader_url, autocommit=True) as conn:
+        role = conn.execute("select current_user").fetchone()
+        assert role == (datasource["user"],), (role, datasource["user"])
         for target in targets:
             for time_from, time_to, interval, interval_ms in ranges:
                 values = {"__interval": interval, "__interval_ms": interval_ms}

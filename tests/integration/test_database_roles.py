@@ -1,5 +1,8 @@
-"""Least privilege in PostgreSQL: the consumer's role writes its tables through a real run
-but cannot change the schema; the owner role migrates (migration 050 and its grants)."""
+"""Least privilege in PostgreSQL. The owner role migrates; the consumer's role (migrations 050
+and 071) writes its tables through a real run, holds exactly the privileges its statements
+use and is refused everything else; the read-only role pulse_reader (migration 070) runs
+every query a reader is shown (Grafana panels, sql/queries, the demo's and the README's
+SQL) and is refused every write and every DDL."""
 
 from __future__ import annotations
 
@@ -11,9 +14,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
 from pydantic import SecretStr
 
 from consumer.settings import Settings
+from stack.config import StackSettings
 from tests.databases import as_role, scratch_database
 from tests.integration import harness
 from tests.integration.harness import REPO
@@ -23,6 +28,10 @@ pytestmark = pytest.mark.integration
 # The role the local stack creates from DATABASE_URL's default (`make up`).
 _DEFAULT = Settings.model_fields["database_url"].default
 CONSUMER_ROLE_URL = _DEFAULT.get_secret_value() if isinstance(_DEFAULT, SecretStr) else ""
+_READER_DEFAULT = StackSettings.model_fields["reader_database_url"].default
+READER_ROLE_URL = (
+    _READER_DEFAULT.get_secret_value() if isinstance(_READER_DEFAULT, SecretStr) else ""
+)
 
 # Each must fail with SQLSTATE 42501 (insufficient privilege) for the consumer's role.
 FORBIDDEN = {
@@ -35,8 +44,124 @@ FORBIDDEN = {
     "create index": "create index sneaky_idx on events (user_id)",
     "create function": "create function sneaky() returns int language sql as 'select 1'",
     "write the migration ledger": "delete from schema_migrations",
+    "delete facts": "delete from events",
+    "rewrite facts": "update events set user_id = 'someone else'",
+    "rewrite event_types": "update event_types set engagement_level = 'high'",
+    "add an event type": "insert into event_types (event_type) values ('sneaky')",
+    "delete the offset ledger": "delete from partition_offsets",
+    "delete aggregates": "delete from daily_sales",
+    "delete dead letters": "delete from dead_letters",
     "drop the schema": "drop schema public cascade",
 }
+
+
+WRITER, READER = "pulse_writer", "pulse_reader"
+_UPSERTED = "select insert update"
+_AGGREGATES = (
+    "event_counts_per_minute", "event_counts_per_hour", "weekday_hour_activity",
+    "user_daily_activity", "user_activity", "user_weekly_activity", "session_funnels",
+    "content_items", "content_daily_activity", "author_category_daily_activity",
+    "product_daily_sales", "daily_sales", "agent_daily_calls", "daily_call_metrics",
+)  # fmt: skip
+_VIEWS = (
+    "user_engagement", "top_users", "active_users_daily", "active_users_weekly",
+    "active_users_monthly", "weekly_retention", "action_trends_by_minute",
+    "action_trends_by_hour", "action_trends_by_day", "live_counters",
+    "engagement_by_weekday_hour", "post_engagement_stats", "top_pages", "top_authors_90d",
+    "author_opportunities", "category_stats", "funnel_daily", "sales_weekly", "sales_monthly",
+    "product_popularity", "dim_actions", "dim_users", "fact_user_actions", "agent_names",
+    "agent_leaderboard", "daily_call_summary", "agent_conversion_drops",
+    "agent_conversion_changes",
+)  # fmt: skip
+# Every relation of the schema -> (what pulse_writer may do, what pulse_reader may do), as
+# migrations 070 and 071 grant it. A relation missing here fails the test below: each new
+# table or view needs a decision for both roles.
+PRIVILEGES: dict[str, tuple[str, str]] = {
+    "schema_migrations": ("select", ""),
+    "events": ("select insert", "select"),
+    "event_types": ("select", "select"),
+    "partition_offsets": (_UPSERTED, "select"),
+    **dict.fromkeys(_AGGREGATES, (_UPSERTED, "select")),
+    "user_history": ("select insert update delete", "select"),
+    "support_calls": ("select insert", "select"),
+    "dead_letters": (_UPSERTED, "select"),
+    "dead_letter_offsets": (_UPSERTED, ""),
+    **dict.fromkeys(_VIEWS, ("", "select")),
+}
+KINDS = ("select", "insert", "update", "delete", "truncate", "references", "trigger")
+
+
+def _relations(conn: psycopg.Connection[tuple[object, ...]]) -> list[str]:
+    return sorted(_relation_kinds(conn))
+
+
+def _relation_kinds(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, str]:
+    """Name -> pg_class.relkind of every table and view of the schema."""
+    rows = conn.execute(
+        "select c.relname, c.relkind from pg_class as c inner join pg_namespace as n"
+        " on c.relnamespace = n.oid where n.nspname = 'public'"
+        " and c.relkind in ('r', 'v', 'm', 'p', 'f') order by 1"
+    ).fetchall()
+    return {str(name): str(kind) for name, kind in rows}
+
+
+def _granted(conn: psycopg.Connection[tuple[object, ...]], role: str, relation: str) -> str:
+    held = [
+        kind
+        for kind in KINDS
+        if conn.execute(
+            "select has_table_privilege(%s, %s, %s)", (role, f"public.{relation}", kind)
+        ).fetchone()
+        == (True,)
+    ]
+    return " ".join(held)
+
+
+def _first_column(conn: psycopg.Connection[tuple[object, ...]], relation: str) -> str:
+    row = conn.execute(
+        "select attname from pg_attribute where attrelid = %s::regclass and attnum = 1",
+        (f"public.{relation}",),
+    ).fetchone()
+    assert row is not None, relation
+    return str(row[0])
+
+
+def refused_writes(url: str, allowed: dict[str, str]) -> list[str]:
+    """Tries insert, update, delete and truncate on every relation as the role of `url`;
+    returns the statements that were not refused for lack of privilege although the
+    relation's entry in `allowed` does not list them. Nothing is changed: every statement
+    runs in a transaction that is rolled back, and matches no row. A view that cannot take
+    a write at all (an aggregate, a join) refuses it before privileges are checked: any
+    error counts as refused there."""
+    not_refused = []
+    with psycopg.connect(url) as conn:
+        for relation, relkind in _relation_kinds(conn).items():
+            table = sql.Identifier(relation)
+            column = sql.Identifier(_first_column(conn, relation))
+            statements = {
+                "insert": sql.SQL("insert into {} ({}) select {} from {} where false").format(
+                    table, column, column, table
+                ),
+                "update": sql.SQL("update {} set {} = {} where false").format(
+                    table, column, column
+                ),
+                "delete": sql.SQL("delete from {} where false").format(table),
+                "truncate": sql.SQL("truncate {}").format(table),
+            }
+            for kind, statement in statements.items():
+                if kind in allowed.get(relation, "").split():
+                    continue
+                try:
+                    with conn.transaction(force_rollback=True):
+                        conn.execute(statement)
+                except psycopg.errors.InsufficientPrivilege:
+                    continue
+                except psycopg.Error as exc:
+                    if relkind != "v":
+                        not_refused.append(f"{kind} {relation}: {type(exc).__name__} {exc}")
+                    continue
+                not_refused.append(f"{kind} {relation}: allowed")
+    return not_refused
 
 
 def _migrate(owner_url: str) -> subprocess.CompletedProcess[str]:
@@ -88,10 +213,11 @@ def test_the_owner_role_migrates_and_the_ledger_records_050(owner_url: str) -> N
     first, second = _migrate(owner_url), _migrate(owner_url)
     assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
     assert "050_writer_role.sql" in first.stderr
+    assert "071_writer_grants.sql" in first.stderr
     assert "applying migration" not in second.stderr  # nothing left to apply
     with psycopg.connect(owner_url) as conn:
         versions = [row[0] for row in conn.execute("select version from schema_migrations")]
-    assert 50 in versions
+    assert {50, 70, 71} <= set(versions)
 
 
 def test_the_consumer_role_is_no_owner_and_no_superuser(shared_migrated: str) -> None:
@@ -120,6 +246,33 @@ def test_the_consumer_role_cannot_change_the_schema(shared_migrated: str, statem
         pytest.raises(psycopg.errors.InsufficientPrivilege),
     ):
         conn.execute(statement)
+
+
+def test_every_relation_grants_exactly_its_listed_privileges(shared_migrated: str) -> None:
+    with psycopg.connect(shared_migrated) as conn:
+        relations = _relations(conn)
+        actual = {
+            name: (_granted(conn, WRITER, name), _granted(conn, READER, name)) for name in relations
+        }
+    undecided = sorted(set(relations) - set(PRIVILEGES))
+    assert not undecided, f"no privileges decided for {undecided}: add them to PRIVILEGES"
+    assert sorted(PRIVILEGES) == sorted(relations), "PRIVILEGES names a relation that is gone"
+    assert actual == PRIVILEGES
+
+
+def test_the_consumer_role_is_refused_every_write_it_does_not_use(shared_migrated: str) -> None:
+    # Deleting or rewriting facts, rewriting event_types, truncating anything, writing the
+    # migration ledger: each refused with SQLSTATE 42501.
+    assert pulse_roles_hold(shared_migrated, WRITER)
+    allowed = {name: writer for name, (writer, _) in PRIVILEGES.items()}
+    assert refused_writes(shared_migrated, allowed) == []
+
+
+def pulse_roles_hold(url: str, role: str) -> bool:
+    """True when the login role of `url` is `role` or a member of it."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute("select pg_has_role(current_user, %s, 'member')", (role,)).fetchone()
+    return row == (True,)
 
 
 def test_the_consumer_role_runs_a_real_batch_end_to_end(
@@ -155,23 +308,30 @@ def test_the_consumer_role_runs_a_real_batch_end_to_end(
     with psycopg.connect(migrated) as conn:
         mirrored = conn.execute("select count(*) from dead_letters").fetchone()
     assert mirrored == (sum(r.event_id is None for r in records),)
+    # `consumer reconcile` reads every aggregate and the facts as the same role.
+    reconciled = subprocess.run(
+        [sys.executable, "-m", "consumer", "reconcile", "--database-url", migrated],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
 
 
-def test_tables_of_later_migrations_are_writable_by_the_consumer(
+def test_tables_of_later_migrations_grant_nothing_until_a_migration_does(
     owner_url: str, migrated: str
 ) -> None:
-    # A table the owner creates after 050 (as a future migration would) is covered by the
-    # default privileges without another grant.
+    # A table the owner creates after 071 (as a future migration would) is neither readable
+    # nor writable by the consumer or the reader: no default privileges hand it out.
     with psycopg.connect(owner_url) as conn:
         conn.execute("create table later_table (id bigserial primary key, note text)")
-    with psycopg.connect(migrated) as conn:
-        conn.execute("insert into later_table (note) values ('written by the consumer')")
-        conn.execute("update later_table set note = 'updated'")
-        row = conn.execute("select count(*) from later_table").fetchone()
-        conn.execute("delete from later_table")
-    assert row == (1,)
-    with psycopg.connect(migrated) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
-        conn.execute("drop table later_table")
+    reader = as_role(owner_url, READER_ROLE_URL)
+    for url in (migrated, reader):
+        for statement in (
+            "select count(*) from later_table",
+            "insert into later_table (note) values ('sneaky')",
+            "select nextval('later_table_id_seq')",
+        ):
+            with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
 
 
 def test_run_on_an_unmigrated_database_says_to_migrate_as_the_owner(

@@ -27,5 +27,8 @@ def test_demo_runs_producer_and_consumer_and_prints_where_to_look() -> None:
     assert "activity.events:" in out
     assert "(adds up)" in out
     assert "DOES NOT ADD UP" not in out
+    # Readers are pointed at the read-only role, never the consumer's or the owner's.
+    assert "psql 'postgresql://pulse_reader:pulse_reader@127.0.0.1:5432/pulse'" in out
+    assert "pulse_consumer:" not in out
     assert "http://127.0.0.1:9108/metrics" in out
     assert "http://127.0.0.1:9090" in out

@@ -201,8 +201,13 @@ def test_datasource_provisioning_matches_compose_and_prometheus() -> None:
     env = _compose_service("postgres")["environment"]
     assert postgres["type"] == grafana.POSTGRES_TYPE
     assert postgres["url"] == "postgres:5432"
-    assert postgres["user"] == env["POSTGRES_USER"]
-    assert postgres["secureJsonData"]["password"] == env["POSTGRES_PASSWORD"]
+    # The read-only role, never the owner (POSTGRES_USER): Grafana runs an editor's SQL.
+    assert postgres["user"] == "pulse_reader" != env["POSTGRES_USER"]
+    # Its password comes from Grafana's environment, which compose fills from the host's.
+    assert postgres["secureJsonData"]["password"] == "$PULSE_READER_PASSWORD"
+    grafana_env = _compose_service("grafana")["environment"]
+    assert grafana_env["PULSE_READER_PASSWORD"] == env["PULSE_READER_PASSWORD"]
+    assert env["PULSE_READER_PASSWORD"] == "${PULSE_READER_PASSWORD:-pulse_reader}"
     assert postgres["jsonData"]["database"] == env["POSTGRES_DB"]
     assert set(_compose_service("grafana")["depends_on"]) >= {"prometheus", "postgres"}
 

@@ -56,6 +56,33 @@ def test_metrics_bind_to_loopback_by_default_and_to_every_interface_in_docker() 
     assert compose["services"]["consumer"]["environment"]["METRICS_HOST"] == "0.0.0.0"
 
 
+def test_docker_compose_takes_every_password_from_the_environment() -> None:
+    """No literal password in docker-compose.yml: each is `${NAME:-demo default}`, and the
+    defaults are the documented demo ones."""
+    text = (REPO / "docker-compose.yml").read_text(encoding="utf-8")
+    services = yaml.safe_load(text)["services"]
+    expected = {
+        ("postgres", "POSTGRES_PASSWORD"): "${PULSE_OWNER_PASSWORD:-pulse}",
+        ("postgres", "PULSE_CONSUMER_PASSWORD"): "${PULSE_CONSUMER_PASSWORD:-pulse_consumer}",
+        ("postgres", "PULSE_READER_PASSWORD"): "${PULSE_READER_PASSWORD:-pulse_reader}",
+        ("grafana", "PULSE_READER_PASSWORD"): "${PULSE_READER_PASSWORD:-pulse_reader}",
+        ("grafana", "GF_SECURITY_ADMIN_PASSWORD"): "${GRAFANA_ADMIN_PASSWORD:-admin}",
+    }
+    for (service, name), value in expected.items():
+        assert services[service]["environment"][name] == value, (service, name)
+    urls = {
+        "migrate": ("MIGRATIONS_DATABASE_URL", "pulse:${PULSE_OWNER_PASSWORD:-pulse}@"),
+        "consumer": ("DATABASE_URL", "pulse_consumer:${PULSE_CONSUMER_PASSWORD:-pulse_consumer}@"),
+    }
+    for service, (name, credentials) in urls.items():
+        assert services[service]["environment"][name].startswith(f"postgresql://{credentials}")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for variable in ("PULSE_OWNER_PASSWORD", "PULSE_CONSUMER_PASSWORD", "PULSE_READER_PASSWORD",
+                     "GRAFANA_ADMIN_PASSWORD"):  # fmt: skip
+        assert variable in text.split("name: pulse", 1)[0], f"{variable} not explained on top"
+        assert f"`{variable}`" in readme, f"{variable} not in the README"
+
+
 def test_docker_compose_runs_the_consumer_as_its_own_role_after_migrating_as_the_owner() -> None:
     services = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
     consumer, migrate = services["consumer"], services["migrate"]

@@ -122,3 +122,28 @@ def test_tail_returns_the_last_lines(tmp_path: Path) -> None:
     log.write_text("".join(f"line {n}\n" for n in range(1000)), encoding="utf-8")
     assert process.tail(log, 3) == ["line 997", "line 998", "line 999"]
     assert process.tail(tmp_path / "missing.log") == []
+
+
+def test_a_guarded_command_keeps_its_pid_and_output() -> None:
+    # exec, not a child: wait4, stop() and pid files see the helper itself.
+    argv = process.die_with_parent([sys.executable, "-c", "import os; print(os.getpid())"])
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    out, _ = child.communicate(timeout=30)
+    assert child.returncode == 0
+    assert int(out) == child.pid
+
+
+def test_the_guard_runs_nothing_when_its_parent_is_already_gone() -> None:
+    # Told that its parent is pid 1 (it is not): the parent died before prctl took effect.
+    guard = process.die_with_parent(["true"])
+    guard[guard.index("--") - 1] = "1"
+    result = subprocess.run(guard, capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 1
+
+
+def test_the_guard_says_when_the_program_is_missing() -> None:
+    argv = process.die_with_parent(["/nonexistent/helper-binary"])
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 127
+    assert "cannot run /nonexistent/helper-binary" in result.stderr
+    assert "Traceback" not in result.stderr
