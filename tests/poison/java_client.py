@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def send(
         for record in group.records:
             for header in record.headers:
                 header.key.decode("utf-8")  # Java header keys are Strings: UTF-8 only
-    spec = work_dir / f"spec-{topic}.tsv"
+    spec = work_dir / f"spec-{topic}-{uuid.uuid4().hex[:6]}.tsv"
     spec.write_text("\n".join(spec_lines(groups)) + "\n", encoding="utf-8")
     classpath = f"{compiled_classes()}{os.pathsep}{_libs()}/*"
     result = subprocess.run(
