@@ -1,21 +1,45 @@
-"""A bounded batch of polled records: accumulated until full or old enough, then split
-into fact rows and dead letters, with the offset range of every partition it covers."""
+"""A bounded batch of polled records: accumulated until full (in records or bytes) or old
+enough, then split into fact rows and dead letters, with the offset ledger of every
+partition it covers."""
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from consumer.calls.enrich import enrich
 from consumer.calls.rows import call_row
-from consumer.contract import SupportCall, TimeWindow
+from consumer.contract import RejectReason, SupportCall, TimeWindow
 from consumer.deadletter import DeadLetter
 from consumer.facts import fact_row
+from consumer.kafka_records import SkippedOffsets
+from consumer.ledger import PartitionSlice, classify_gap
 from consumer.validation import Rejection, decode_event
-from consumer.writer import PartitionSlice
+
+logger = logging.getLogger(__name__)
+
+# The log start offset of a partition (None when Kafka cannot say): asked only when a
+# batch finds offsets that nothing explains.
+LogStart = Callable[[int], int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What a record may be: its size, and how far its event time may lie from the
+    record's own Kafka timestamp (not the clock, so that reading a record again after a
+    crash or an outage gives the same verdict)."""
+
+    max_event_bytes: int
+    late_horizon: timedelta
+    clock_skew: timedelta
+
+    def window(self, timestamp_ms: int | None) -> TimeWindow:
+        now = _record_time(timestamp_ms)
+        return TimeWindow(now=now, late_horizon=self.late_horizon, clock_skew=self.clock_skew)
 
 
 @dataclass(slots=True)
@@ -26,9 +50,29 @@ class ValidatedBatch:
     event_times: list[datetime]
     letters: list[DeadLetter]
     slices: list[PartitionSlice]
-    dead_letters_published: bool = False
     # The enriched support calls among `rows` (`consumer.calls.rows`).
     call_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    # The Kafka record of each row, to dead-letter a row that PostgreSQL refuses.
+    sources: list[Any] = field(default_factory=list)
+    # letters[i] is acknowledged by Kafka: a retried batch does not send it again.
+    acked: list[bool] = field(default_factory=list)
+
+    def reject_rows(self, rejected: Mapping[int, Rejection]) -> None:
+        """Turn the rows at these indexes into dead letters (PostgreSQL refused them)."""
+        gone = {(self.sources[i].partition, self.sources[i].offset) for i in rejected}
+        by_partition = {part.partition: part for part in self.slices}
+        for index, rejection in rejected.items():
+            record = self.sources[index]
+            self.letters.append(dead_letter(record, rejection))
+            self.acked.append(False)
+            part = by_partition[record.partition]
+            part.valid -= 1
+            part.dead_lettered += 1
+        keep = [i for i in range(len(self.rows)) if i not in rejected]
+        self.rows = [self.rows[i] for i in keep]
+        self.event_times = [self.event_times[i] for i in keep]
+        self.sources = [self.sources[i] for i in keep]
+        self.call_rows = [row for row in self.call_rows if (row[1], row[2]) not in gone]
 
 
 @dataclass(slots=True)
@@ -36,7 +80,9 @@ class Batch:
     topic: str
     max_records: int
     max_age_s: float
+    max_bytes: int
     records: list[Any] = field(default_factory=list)
+    size_bytes: int = 0
     started_at: float = 0.0
 
     def __len__(self) -> int:
@@ -45,7 +91,10 @@ class Batch:
     def add(self, records: Iterable[Any]) -> None:
         if not self.records:
             self.started_at = time.monotonic()
-        self.records.extend(records)
+        for record in records:
+            self.records.append(record)
+            if not isinstance(record, SkippedOffsets):
+                self.size_bytes += _record_bytes(record)
 
     def room(self) -> int:
         return max(self.max_records - len(self.records), 0)
@@ -55,50 +104,92 @@ class Batch:
 
     def is_due(self) -> bool:
         return bool(self.records) and (
-            len(self.records) >= self.max_records or self.age_s() >= self.max_age_s
+            len(self.records) >= self.max_records
+            or self.size_bytes >= self.max_bytes
+            or self.age_s() >= self.max_age_s
         )
 
     def clear(self) -> None:
         self.records = []
+        self.size_bytes = 0
 
     def validate(
-        self, *, window: TimeWindow, max_bytes: int, expected: Mapping[int, int | None]
+        self, *, limits: Limits, expected: Mapping[int, int | None], log_start: LogStart
     ) -> ValidatedBatch:
         """Decode every record; `expected` is the offset PostgreSQL holds per partition."""
-        rows: list[tuple[Any, ...]] = []
-        event_times: list[datetime] = []
-        letters: list[DeadLetter] = []
-        call_rows: list[tuple[Any, ...]] = []
+        out = ValidatedBatch([], [], [], [])
         slices: dict[int, PartitionSlice] = {}
-        for record in self.records:
-            part = slices.get(record.partition)
+        for item in self.records:
+            part = slices.get(item.partition)
             if part is None:
-                part = PartitionSlice(
-                    partition=record.partition,
-                    expected_offset=expected.get(record.partition),
-                    first_offset=record.offset,
-                    next_offset=record.offset + 1,
-                )
-                slices[record.partition] = part
-            part.next_offset = record.offset + 1
-            outcome = decode_event(record.value, window=window, max_bytes=max_bytes)
-            if isinstance(outcome, Rejection):
-                part.dead_lettered += 1
-                letters.append(_dead_letter(record, outcome))
-            else:
-                part.valid += 1
-                rows.append(fact_row(outcome, record.topic, record.partition, record.offset))
-                event_times.append(outcome.occurred_at)
-                if isinstance(outcome, SupportCall):  # only calls pay for enrichment
-                    call_rows.append(
-                        call_row(outcome.event_id, record.partition, record.offset, enrich(outcome))
-                    )
-        return ValidatedBatch(
-            rows, event_times, letters, list(slices.values()), call_rows=call_rows
+                part = _new_slice(item, expected.get(item.partition))
+                slices[item.partition] = part
+            if item.offset < part.next_offset:
+                continue  # already accounted (a re-fetched record)
+            if item.offset > part.next_offset:
+                for cause, start, end in classify_gap(
+                    part.next_offset, item.offset, log_start(item.partition)
+                ):
+                    part.skip(cause, start, end)
+            if isinstance(item, SkippedOffsets):
+                part.skip(item.cause, item.offset, item.next_offset)
+                continue
+            part.next_offset = item.offset + 1
+            _validate_record(item, limits, part, out)
+        out.slices = list(slices.values())
+        out.acked = [False] * len(out.letters)
+        return out
+
+
+def _new_slice(item: Any, expected: int | None) -> PartitionSlice:
+    return PartitionSlice(
+        partition=item.partition,
+        expected_offset=expected,
+        first_offset=item.offset,
+        next_offset=0 if expected is None else expected,
+    )
+
+
+def _validate_record(
+    record: Any, limits: Limits, part: PartitionSlice, out: ValidatedBatch
+) -> None:
+    """One record becomes a row (and maybe a call row) or a dead letter; whatever fails
+    for this record alone fails it alone."""
+    try:
+        outcome = decode_event(
+            record.value, window=limits.window(record.timestamp), max_bytes=limits.max_event_bytes
         )
+    except Exception as exc:  # a contract bug must not stop the partition: isolate it
+        logger.warning("validation raised; dead-lettering the record", exc_info=True)
+        outcome = Rejection(RejectReason.INVALID_VALUE, f"validation failed: {exc!r}"[:500])
+    if not isinstance(outcome, Rejection):
+        try:
+            row = fact_row(outcome, record.topic, record.partition, record.offset)
+            call = (
+                call_row(outcome.event_id, record.partition, record.offset, enrich(outcome))
+                if isinstance(outcome, SupportCall)  # only calls pay for enrichment
+                else None
+            )
+        except Exception as exc:
+            logger.warning(
+                "enrichment raised; dead-lettering the record",
+                extra={"partition": record.partition, "offset": record.offset},
+                exc_info=True,
+            )
+            outcome = Rejection(RejectReason.ENRICHMENT_FAILED, f"{exc!r}"[:500])
+        else:
+            part.valid += 1
+            out.rows.append(row)
+            out.sources.append(record)
+            out.event_times.append(outcome.occurred_at)
+            if call is not None:
+                out.call_rows.append(call)
+            return
+    part.dead_lettered += 1
+    out.letters.append(dead_letter(record, outcome))
 
 
-def _dead_letter(record: Any, rejection: Rejection) -> DeadLetter:
+def dead_letter(record: Any, rejection: Rejection) -> DeadLetter:
     return DeadLetter(
         topic=record.topic,
         partition=record.partition,
@@ -109,3 +200,19 @@ def _dead_letter(record: Any, rejection: Rejection) -> DeadLetter:
         headers=list(record.headers or ()),
         rejection=rejection,
     )
+
+
+def _record_bytes(record: Any) -> int:
+    key, value = record.key, record.value
+    return (len(key) if key is not None else 0) + (len(value) if value is not None else 0)
+
+
+def _record_time(timestamp_ms: int | None) -> datetime:
+    """The record's Kafka timestamp as the validation's "now". Message format v2 always
+    carries one; a missing one (-1) falls back to the clock."""
+    if timestamp_ms is None or timestamp_ms < 0:
+        return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(timestamp_ms / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return datetime.max.replace(tzinfo=UTC)

@@ -23,6 +23,7 @@ from consumer.deadletter import DeadLetterPublisher
 from consumer.dlq.cli import add_dlq_parser, run_dlq
 from consumer.errors import ConfigError, PulseError, ServiceUnavailableError
 from consumer.kafka_client import open_client
+from consumer.kafka_records import install as install_record_reader
 from consumer.kafka_security import kafka_security
 from consumer.logs import configure_logging
 from consumer.loop import ConsumerLoop, LoopOptions
@@ -233,9 +234,12 @@ def _connect_kafka(settings: Settings) -> tuple[KafkaConsumer, DeadLetterPublish
                 # Also the rebalance timeout: the client's default of 5 minutes let one
                 # rebalance stall that long when a member left in the middle of it.
                 max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
-                fetch_max_bytes=52_428_800,
+                fetch_max_bytes=min(52_428_800, settings.batch_max_bytes),
+                # Records of aborted transactions are never stored (DESIGN.md, point 8).
+                isolation_level="read_committed",
             )
         )
+        install_record_reader(kafka)
         dead_letters = opened(
             partial(
                 DeadLetterPublisher,

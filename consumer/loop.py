@@ -18,7 +18,7 @@ import logging
 import queue
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import psycopg
 from kafka import KafkaConsumer
@@ -26,13 +26,13 @@ from kafka.errors import IllegalStateError, KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from consumer.backoff import Backoff
-from consumer.batch import Batch, ValidatedBatch
+from consumer.batch import Batch, Limits, ValidatedBatch
 from consumer.breaker_control import BreakerControl
-from consumer.contract import TimeWindow
 from consumer.database import Database
 from consumer.deadletter import DeadLetterPublisher
 from consumer.errors import PulseError
 from consumer.kafka_health import KafkaHealth
+from consumer.kafka_records import SkipCause, SkippedOffsets
 from consumer.metrics import ConsumerMetrics
 from consumer.observe import observe_batch
 from consumer.progress import ProgressLog
@@ -73,7 +73,15 @@ class ConsumerLoop:
         self._options = options
         self._topic = settings.kafka_topic
         self._batch = Batch(
-            settings.kafka_topic, settings.batch_max_records, settings.batch_max_age_ms / 1000
+            settings.kafka_topic,
+            settings.batch_max_records,
+            settings.batch_max_age_ms / 1000,
+            settings.batch_max_bytes,
+        )
+        self._limits = Limits(
+            max_event_bytes=settings.max_event_bytes,
+            late_horizon=timedelta(days=settings.late_horizon_days),
+            clock_skew=timedelta(seconds=settings.clock_skew_seconds),
         )
         self._retry = RetryPolicy(
             settings.retry_backoff_initial_ms / 1000, settings.retry_backoff_max_ms / 1000
@@ -173,7 +181,8 @@ class ConsumerLoop:
                 # Fetched for a partition revoked since: its next owner, or this consumer
                 # once it is assigned again, resumes it from PostgreSQL's offset.
                 continue
-            self._metrics.records_consumed.labels(tp.topic, str(tp.partition)).inc(len(records))
+            read = sum(1 for r in records if not isinstance(r, SkippedOffsets))
+            self._metrics.records_consumed.labels(tp.topic, str(tp.partition)).inc(read)
             self._batch.add(records)
             self._last_activity = time.monotonic()
         if polled:
@@ -187,9 +196,7 @@ class ConsumerLoop:
 
     def _submit(self) -> None:
         validated = self._batch.validate(
-            window=self._window(),
-            max_bytes=self._settings.max_event_bytes,
-            expected=self._expected,
+            limits=self._limits, expected=self._expected, log_start=self._log_start
         )
         self._batch.clear()
         records, invalid = len(validated.rows) + len(validated.letters), len(validated.letters)
@@ -215,6 +222,8 @@ class ConsumerLoop:
     def _finish(self, done: Done) -> None:
         batch = done.job.batch
         self._in_writer -= len(batch.rows) + len(batch.letters)
+        if isinstance(done.error, PulseError):
+            raise done.error  # says what is wrong and what to do
         if done.error is not None:
             raise PulseError(f"the writer thread failed: {done.error!r}") from done.error
         if done.outcome is Outcome.STALE and done.job.generation == self._generation:
@@ -237,6 +246,7 @@ class ConsumerLoop:
 
     def _observe(self, validated: ValidatedBatch, result: WriteResult, seconds: float) -> None:
         observe_batch(self._metrics, validated, result, seconds)
+        self._report_gaps(validated)
         total = len(validated.rows) + len(validated.letters)
         self._progress.add(total, result.facts_stored, result.duplicates, len(validated.letters))
         self._update_lag()
@@ -430,12 +440,28 @@ class ConsumerLoop:
         ends = self._kafka_health.end_offsets()
         return ends is not None and self._lag_total(ends) == 0
 
-    def _window(self) -> TimeWindow:
-        return TimeWindow(
-            now=datetime.now(UTC),
-            late_horizon=timedelta(days=self._settings.late_horizon_days),
-            clock_skew=timedelta(seconds=self._settings.clock_skew_seconds),
-        )
+    def _log_start(self, partition: int) -> int | None:
+        """The partition's first offset, to tell a retention gap from a reset."""
+        tp = TopicPartition(self._topic, partition)
+        try:
+            return int(self._kafka.beginning_offsets([tp])[tp])
+        except (KafkaError, KeyError) as exc:
+            logger.warning("cannot read the log start of partition %s: %r", partition, exc)
+            return None
+
+    def _report_gaps(self, validated: ValidatedBatch) -> None:
+        """Committed offsets that nothing was read from, besides transaction markers and
+        aborted records, mean lost input: say so where an operator looks."""
+        for part in validated.slices:
+            for cause in (SkipCause.RETENTION, SkipCause.RESET):
+                count = part.skipped_of(cause)
+                if count:
+                    logger.warning(
+                        "committed an offset gap: %d offsets of partition %d were never read",
+                        count,
+                        part.partition,
+                        extra={"cause": cause.value, "next_offset": part.next_offset},
+                    )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -34,6 +34,13 @@ class ConsumerMetrics:
             ["reason"],
             registry=registry,
         )
+        self.skipped_offsets = Counter(
+            "pulse_skipped_offsets_total",
+            "Committed offsets that held nothing to store, by cause: transaction_marker, "
+            "aborted_transaction, retention_gap, offset_reset",
+            ["cause"],
+            registry=registry,
+        )
         self.events_stored = Counter(
             "pulse_events_stored_total",
             "New facts stored, by event type",

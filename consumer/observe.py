@@ -24,6 +24,9 @@ def observe_batch(
     metrics.outcomes.labels("dead_lettered").inc(len(validated.letters))
     for letter in validated.letters:
         metrics.dead_letters.labels(letter.rejection.reason.value).inc()
+    for part in validated.slices:
+        for cause, count in part.skipped.items():
+            metrics.skipped_offsets.labels(cause.value).inc(count)
     for event_type, count in result.stored_by_type.items():
         metrics.events_stored.labels(event_type).inc(count)
     now = datetime.now(UTC)

@@ -98,6 +98,13 @@ class Settings(BaseSettings):
         description="Most records written in one transaction (two batches at most are "
         "held in memory)",
     )
+    batch_max_bytes: int = Field(
+        16_777_216,
+        ge=1_048_576,
+        le=1_073_741_824,
+        description="Most record bytes (keys and values) in one batch: a batch is written "
+        "once it holds this much, so large records cannot fill the memory",
+    )
     batch_max_age_ms: int = Field(
         500, ge=1, le=60_000, description="Longest a batch waits to fill before it is written"
     )
@@ -122,11 +129,15 @@ class Settings(BaseSettings):
     late_horizon_days: float = Field(
         400.0,
         gt=0,
-        description="Oldest accepted event time, in days before now (a year of simulated "
-        "history fits)",
+        le=36_500,
+        description="Oldest accepted event time, in days before the record's Kafka "
+        "timestamp (a year of simulated history fits; at most 100 years)",
     )
     clock_skew_seconds: float = Field(
-        300.0, ge=0, description="Furthest accepted event time, in seconds after now"
+        300.0,
+        ge=0,
+        le=31_536_000,
+        description="Furthest accepted event time, in seconds after the record's Kafka timestamp",
     )
     retry_backoff_initial_ms: int = Field(
         200, ge=1, description="First back-off after a failed database or Kafka call"

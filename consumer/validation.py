@@ -44,6 +44,7 @@ class Rejection:
     message: str
     field_path: str = ""
     details: tuple[FieldError, ...] = field(default_factory=tuple)
+    sqlstate: str = ""  # set when PostgreSQL refused the record's values
 
 
 def decode_event(raw: bytes | None, *, window: TimeWindow, max_bytes: int) -> Event | Rejection:

@@ -1,6 +1,6 @@
 """Writes one batch of valid events into PostgreSQL in a single transaction: facts
 (deduplicated on event_id), every aggregate from the newly inserted facts, and the next
-offset of each partition."""
+offset and ledger of each partition."""
 
 from __future__ import annotations
 
@@ -15,27 +15,19 @@ from consumer.aggregates import apply_aggregates
 from consumer.calls.rows import CALL_COLUMNS, CALL_TYPES, call_rows_from_facts
 from consumer.errors import PulseError
 from consumer.facts import FACT_COLUMNS, FACT_TYPES
+from consumer.kafka_records import SkipCause
+from consumer.ledger import PartitionSlice
 from consumer.sqlfiles import load_sql
 
 _COPY_INCOMING = f"copy incoming_events ({', '.join(FACT_COLUMNS)}) from stdin (format binary)"
 _COPY_CALLS = f"copy incoming_calls ({', '.join(CALL_COLUMNS)}) from stdin (format binary)"
 
+__all__ = ["PartitionSlice", "StaleOffsetsError", "WriteResult", "write_batch", "write_rows"]
+
 
 class StaleOffsetsError(PulseError, RuntimeError):
     """PostgreSQL holds other offsets than this consumer expected: another consumer owns
     (or owned) the partition. The transaction was rolled back; re-seek and carry on."""
-
-
-@dataclass(slots=True)
-class PartitionSlice:
-    """The part of a batch that came from one partition."""
-
-    partition: int
-    expected_offset: int | None  # what PostgreSQL holds now; None if nothing yet
-    first_offset: int
-    next_offset: int
-    valid: int = 0
-    dead_lettered: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,17 +72,32 @@ def write_batch(
         call_rows = call_rows_from_facts(rows) if with_aggregates else ()
     with conn.transaction():
         _check_expected_offsets(conn, topic, ordered)
-        if rows:
-            _copy(conn, _COPY_INCOMING, FACT_TYPES, rows)
-            conn.execute(load_sql("consumer/insert_facts"))
-            if with_aggregates:
-                _copy(conn, _COPY_CALLS, CALL_TYPES, call_rows)
-                apply_aggregates(conn)
-        stored_by_partition, stored_by_type = _inserted_counts(conn) if rows else ({}, {})
+        stored_by_partition, stored_by_type = write_rows(
+            conn, rows, call_rows, with_aggregates=with_aggregates
+        )
         _store_offsets(conn, topic, ordered, stored_by_partition)
     facts = sum(stored_by_partition.values())
     valid = sum(s.valid for s in ordered)
     return WriteResult(facts, valid - facts, stored_by_type)
+
+
+def write_rows(
+    conn: psycopg.Connection[Any],
+    rows: Sequence[tuple[Any, ...]],
+    call_rows: Sequence[tuple[Any, ...]],
+    *,
+    with_aggregates: bool,
+) -> tuple[dict[int, int], dict[str, int]]:
+    """Facts and aggregates of `rows`, inside the caller's transaction, with the staging
+    tables empty on entry; returns the facts inserted by partition and by event type."""
+    if not rows:
+        return {}, {}
+    _copy(conn, _COPY_INCOMING, FACT_TYPES, rows)
+    conn.execute(load_sql("consumer/insert_facts"))
+    if with_aggregates:
+        _copy(conn, _COPY_CALLS, CALL_TYPES, call_rows)
+        apply_aggregates(conn)
+    return _inserted_counts(conn)
 
 
 def _copy(
@@ -146,7 +153,7 @@ def _store_offsets(
         _expect_rows(conn.execute(load_sql("consumer/advance_offsets"), params), known)
     if new:
         params = _offset_params(topic, new, stored_by_partition)
-        params["first_offsets"] = [s.first_offset for s in new]
+        params["first_offsets"] = [s.ledger_start for s in new]
         _expect_rows(conn.execute(load_sql("consumer/insert_offsets"), params), new)
 
 
@@ -161,6 +168,10 @@ def _offset_params(
         "facts_stored": facts,
         "duplicates": [s.valid - stored for s, stored in zip(slices, facts, strict=True)],
         "dead_lettered": [s.dead_lettered for s in slices],
+        "skipped_markers": [s.skipped_of(SkipCause.MARKER) for s in slices],
+        "skipped_aborted": [s.skipped_of(SkipCause.ABORTED) for s in slices],
+        "skipped_retention": [s.skipped_of(SkipCause.RETENTION) for s in slices],
+        "skipped_reset": [s.skipped_of(SkipCause.RESET) for s in slices],
     }
 
 

@@ -14,12 +14,17 @@ from dataclasses import dataclass
 from enum import Enum
 
 import psycopg
+from kafka.errors import KafkaError
 
 from consumer.backoff import Backoff
 from consumer.batch import ValidatedBatch
+from consumer.contract import RejectReason
 from consumer.database import Database
-from consumer.deadletter import DeadLetterPublisher
+from consumer.db_faults import Fault, classify, deployment_error, primary_message
+from consumer.deadletter import DeadLetterPublisher, DeadLetterTopicError
+from consumer.isolation import find_refused
 from consumer.metrics import ConsumerMetrics
+from consumer.validation import Rejection
 from consumer.writer import StaleOffsetsError, WriteResult, write_batch
 
 logger = logging.getLogger(__name__)
@@ -120,9 +125,13 @@ class WriterThread:
                 self._metrics.errors.labels("stale_offsets").inc()
                 return Done(job, Outcome.STALE)
             except psycopg.Error as exc:
+                if classify(exc) is Fault.DEPLOYMENT:
+                    return Done(job, Outcome.ABANDONED, error=deployment_error(exc))
                 self._note_failure("postgresql", "database", exc)
                 self._db.discard()
-            except Exception as exc:  # Kafka errors while publishing dead letters
+            except DeadLetterTopicError as exc:
+                return Done(job, Outcome.ABANDONED, error=exc)
+            except KafkaError as exc:  # the dead-letter topic is away: retried
                 self._note_failure("kafka", "dead_letter_publish", exc)
             else:
                 self._metrics.waiting.labels("postgresql").set(0)
@@ -134,22 +143,63 @@ class WriterThread:
             time.sleep(backoff.next_delay())
 
     def _write(self, batch: ValidatedBatch) -> WriteResult:
-        # Dead letters first, acknowledged (acks=all), before the transaction that moves
-        # the offsets past them: a crash in between re-sends them, never skips them.
-        if batch.letters and not batch.dead_letters_published:
-            self._dlq.publish(batch.letters)
-            batch.dead_letters_published = True
-        started = time.perf_counter()
-        result = write_batch(
+        """Dead letters, then the transaction; rows PostgreSQL refuses for their values
+        become dead letters and the rest is written again. Each round removes at least one
+        row or raises, so this ends."""
+        while True:
+            # Dead letters first, acknowledged (acks=all), before the transaction that
+            # moves the offsets past them: a crash in between re-sends them, never skips
+            # them. Letters acknowledged in an earlier try are not sent again.
+            if not all(batch.acked):
+                self._dlq.publish(batch.letters, batch.acked)
+            started = time.perf_counter()
+            try:
+                result = write_batch(
+                    self._db.connection(),
+                    self._topic,
+                    batch.rows,
+                    batch.slices,
+                    call_rows=batch.call_rows,
+                    with_aggregates=self._with_aggregates,
+                )
+            except psycopg.Error as exc:
+                if classify(exc) is not Fault.RECORD or not self._reject_refused(batch, exc):
+                    raise
+                continue
+            self._metrics.db_transaction_duration.observe(time.perf_counter() - started)
+            return result
+
+    def _reject_refused(self, batch: ValidatedBatch, exc: psycopg.Error) -> bool:
+        """Find the rows PostgreSQL refuses and turn them into dead letters; False when no
+        row is refused on its own (the failure is then retried like a transient one)."""
+        logger.warning(
+            "postgresql refused the batch for a value (%s); looking for the records",
+            exc.sqlstate,
+        )
+        calls: dict[tuple[int, int], list[tuple[object, ...]]] = {}
+        for call in batch.call_rows:
+            calls.setdefault((int(call[1]), int(call[2])), []).append(call)
+        refused = find_refused(
             self._db.connection(),
-            self._topic,
             batch.rows,
-            batch.slices,
-            call_rows=batch.call_rows,
+            [calls.get((s.partition, s.offset), []) for s in batch.sources],
             with_aggregates=self._with_aggregates,
         )
-        self._metrics.db_transaction_duration.observe(time.perf_counter() - started)
-        return result
+        if not refused:
+            return False
+        batch.reject_rows(
+            {
+                index: Rejection(
+                    RejectReason.DB_REJECTED,
+                    primary_message(error)[:1000],
+                    sqlstate=error.sqlstate or "",
+                )
+                for index, error in refused.items()
+            }
+        )
+        self._metrics.errors.labels("db_rejected").inc(len(refused))
+        logger.warning("dead-lettering %d records postgresql refuses", len(refused))
+        return True
 
     def _note_failure(self, service: str, kind: str, exc: BaseException) -> None:
         self._metrics.errors.labels(kind).inc()

@@ -98,6 +98,10 @@ def words(text: str) -> list[str]:
     return patterns.WORD.findall(text)
 
 
+# The largest value of `support_calls.upsell_amount numeric(12, 2)`.
+MAX_UPSELL_AMOUNT = Decimal("9999999999.99")
+
+
 def amounts(text: str) -> list[Decimal]:
     """Every amount of money in `text`, in order, exactly (cents kept as written)."""
     found = []
@@ -107,5 +111,8 @@ def amounts(text: str) -> list[Decimal]:
         value = Decimal(whole.replace(",", ""))
         if cents:
             value += Decimal(cents.ljust(2, "0")) / 100
-        found.append(value.quantize(Decimal("0.01")))
+        # An amount that cannot be stored is no upsell amount (a transcript can say
+        # anything); quantize() would raise past the context's 28 digits.
+        if value <= MAX_UPSELL_AMOUNT:
+            found.append(value.quantize(Decimal("0.01")))
     return found

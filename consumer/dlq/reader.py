@@ -25,6 +25,8 @@ from consumer.dlq.filters import Selection
 from consumer.dlq.records import DeadLetterRecord, from_kafka
 from consumer.errors import ServiceUnavailableError
 from consumer.kafka_client import open_client
+from consumer.kafka_records import SkippedOffsets
+from consumer.kafka_records import install as install_record_reader
 
 _POLL_MS = 500
 _MAX_POLL_RECORDS = 500
@@ -66,6 +68,8 @@ class DeadLetterReader:
             )
         except KafkaError as exc:
             raise _unreachable(bootstrap_servers, exc) from None
+        # Dead letters keep their producers' header keys, UTF-8 or not.
+        install_record_reader(self._consumer)
 
     def __enter__(self) -> DeadLetterReader:
         return self
@@ -153,7 +157,8 @@ class DeadLetterReader:
             for record in batch:
                 if record.offset >= stop:
                     return
-                yield from_kafka(record)
+                if not isinstance(record, SkippedOffsets):
+                    yield from_kafka(record)
 
     def _partitions_of(self, topic: str) -> set[int]:
         try:

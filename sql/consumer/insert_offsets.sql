@@ -7,7 +7,11 @@ insert into partition_offsets (
     next_offset,
     facts_stored,
     duplicates,
-    dead_lettered
+    dead_lettered,
+    skipped_markers,
+    skipped_aborted,
+    skipped_retention,
+    skipped_reset
 )
 select
     %(topic)s,
@@ -16,21 +20,33 @@ select
     batch.next_offset,
     batch.facts_stored,
     batch.duplicates,
-    batch.dead_lettered
+    batch.dead_lettered,
+    batch.skipped_markers,
+    batch.skipped_aborted,
+    batch.skipped_retention,
+    batch.skipped_reset
 from unnest(
     %(partitions)s::integer[],
     %(first_offsets)s::bigint[],
     %(next_offsets)s::bigint[],
     %(facts_stored)s::bigint[],
     %(duplicates)s::bigint[],
-    %(dead_lettered)s::bigint[]
+    %(dead_lettered)s::bigint[],
+    %(skipped_markers)s::bigint[],
+    %(skipped_aborted)s::bigint[],
+    %(skipped_retention)s::bigint[],
+    %(skipped_reset)s::bigint[]
 ) as batch (
     kafka_partition,
     first_offset,
     next_offset,
     facts_stored,
     duplicates,
-    dead_lettered
+    dead_lettered,
+    skipped_markers,
+    skipped_aborted,
+    skipped_retention,
+    skipped_reset
 )
 order by batch.kafka_partition
 on conflict (topic, kafka_partition) do nothing;

@@ -82,7 +82,7 @@ def test_offsets_beyond_a_recreated_topic_stop_the_consumer(
     with psycopg.connect(database_url) as conn:
         conn.execute(
             "insert into partition_offsets (topic, kafka_partition, first_offset, next_offset)"
-            " values (%s, 0, 0, 5000)",
+            " values (%s, 0, 5000, 5000)",
             (topic,),
         )
     result = _consumer(

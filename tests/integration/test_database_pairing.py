@@ -34,8 +34,8 @@ def _store_offset(url: str, topic: str, next_offset: int) -> None:
     with psycopg.connect(url) as conn:
         conn.execute(
             "insert into partition_offsets (topic, kafka_partition, next_offset, first_offset)"
-            " values (%s, 0, %s, 0)",
-            (topic, next_offset),
+            " values (%s, 0, %s, %s)",
+            (topic, next_offset, next_offset),
         )
 
 

@@ -14,7 +14,7 @@ import pytest
 from kafka.consumer.fetcher import ConsumerRecord
 
 from consumer.backoff import Backoff
-from consumer.batch import Batch
+from consumer.batch import Batch, Limits
 from consumer.contract import TimeWindow
 from consumer.deadletter import DeadLetter, dead_letter_headers
 from consumer.logs import KeyValueFormatter
@@ -23,11 +23,13 @@ from consumer.validation import Rejection, decode_event
 
 NOW = datetime.now(UTC)
 WINDOW = TimeWindow(NOW, timedelta(days=1), timedelta(minutes=5))
+LIMITS = Limits(10_000, timedelta(days=1), timedelta(minutes=5))
+NOW_MS = int(NOW.timestamp() * 1000)
 
 
 def _record(partition: int, offset: int, value: bytes, headers: Any = ()) -> Any:
     return ConsumerRecord(
-        "events", partition, -1, offset, 1_700_000_000_000, 0, b"key", value, list(headers),
+        "events", partition, -1, offset, NOW_MS, 0, b"key", value, list(headers),
         None, 3, len(value), -1,
     )  # fmt: skip
 
@@ -67,12 +69,12 @@ def test_log_lines_are_key_value_with_context() -> None:
 
 
 def test_batch_slices_cover_each_partition_offset_range() -> None:
-    batch = Batch("events", max_records=10, max_age_s=60)
+    batch = Batch("events", max_records=10, max_age_s=60, max_bytes=1_000_000)
     batch.add(
         [_record(0, 5, _login()), _record(1, 40, b"{bad"), _record(0, 6, _login()),
          _record(1, 41, _login())]
     )  # fmt: skip
-    validated = batch.validate(window=WINDOW, max_bytes=10_000, expected={0: 5, 1: None})
+    validated = batch.validate(limits=LIMITS, expected={0: 5, 1: None}, log_start=lambda _: 40)
     slices = {s.partition: s for s in validated.slices}
     assert (slices[0].expected_offset, slices[0].first_offset, slices[0].next_offset) == (5, 5, 7)
     assert (slices[1].expected_offset, slices[1].first_offset, slices[1].next_offset) == (
@@ -85,7 +87,7 @@ def test_batch_slices_cover_each_partition_offset_range() -> None:
 
 
 def test_batch_is_due_when_full() -> None:
-    batch = Batch("events", max_records=2, max_age_s=60)
+    batch = Batch("events", max_records=2, max_age_s=60, max_bytes=1_000_000)
     batch.add([_record(0, 1, b"x")])
     assert not batch.is_due()
     batch.add([_record(0, 2, b"y")])
