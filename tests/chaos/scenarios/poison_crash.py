@@ -125,6 +125,13 @@ def run(context: ChaosContext, profile: Profile, *, seed: int = 13) -> Outcome:
     run_ = producer.run_
     ends = end_offsets(context.bootstrap, topic)
     letters = read_letters(context.bootstrap, dlq)
+    origins = {
+        (x.header("pulse.origin.partition"), x.header("pulse.origin.offset")) for x in letters
+    }
+    outcome.notes.append(
+        f"{len(letters)} dead letters for {len(origins)} records: "
+        f"{len(letters) - len(origins)} re-sent after a kill"
+    )
     problems = [
         *verdict.check_facts(run_, db),
         *verdict.check_dead_letters(run_, letters, topic=topic, exactly_once=False),
