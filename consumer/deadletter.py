@@ -208,6 +208,10 @@ class DeadLetterPublisher:
             linger_ms=1000,
             batch_size=1_048_576,
             client_id=f"{group_id}-dlq",
+            # An idempotent producer's sequence breaks when the broker refuses one batch
+            # (too large for the topic, say): every later send failed too (seen with
+            # kafka-python 3.0). The dead-letter topic is at-least-once anyway.
+            enable_idempotence=False,
             **kafka_config,
         )
         self._max_bytes = int(self._producer.config["max_request_size"])

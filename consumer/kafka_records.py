@@ -6,7 +6,8 @@ records, so that the ledger can count every offset.
 
 Written against kafka-python 3.0: it replaces `PartitionRecords._unpack_records` on one
 consumer's fetcher (never globally), and `_read_msg` on the record batches that fetcher
-reads. tests/unit/test_kafka_records.py pins both against real record batches.
+reads. tests/integration/test_poison_isolation.py pins both against a real broker
+(every codec, transactions, odd header keys).
 """
 
 from __future__ import annotations

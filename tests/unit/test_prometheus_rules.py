@@ -24,6 +24,8 @@ REQUIRED_ALERTS = {
     "PulseDeadLetterShareHigh",
     "PulseEventFreshnessHigh",
     "PulseNoRecentCommit",
+    "PulseRecordsRejectedByDatabase",
+    "PulseOffsetGapCommitted",
 }
 
 
