@@ -26,6 +26,7 @@ from tests.integration.harness import ConsumerProcess, fact_count
 from tests.poison import verdict
 from tests.poison.corpus import build
 from tests.poison.dlq_reader import end_offsets, read_letters
+from tests.poison.kill_window import DeadLetterWindow
 from tests.poison.produce import CODECS, Client, send_corpus
 from tests.poison.spec import Run
 from tests.poison.topics import allow_large_records
@@ -35,6 +36,7 @@ PARTITIONS = 3
 ROUNDS = {"short": 5, "long": 20}  # one corpus per round: clients and codecs alternate
 PAUSE_S = 1.0  # between rounds, so that kills land while the stream flows
 IDLE_TIMEOUT_S = 600.0
+WINDOW_WAIT_S = 20.0  # how long an aimed kill waits for a batch with dead letters
 MAX_PROBLEMS = 30  # listed in the table; the rest are counted
 
 
@@ -96,12 +98,24 @@ def run(context: ChaosContext, profile: Profile, *, seed: int = 13) -> Outcome:
     producer.start()
     consumers: list[ConsumerProcess] = []
     crashy_group = group()
-    for _ in range(profile.crash_kills):
+    window = DeadLetterWindow(
+        bootstrap=context.bootstrap, dlq_topic=dlq, database_url=db, topic=topic
+    )
+    in_window = 0
+    for kill in range(profile.crash_kills):
         consumer = spawn(database_url=db, dlq_topic=dlq, group=crashy_group)
         consumers.append(consumer)
-        _wait_for_progress(db, since=fact_count(db), timeout_s=30.0)
-        time.sleep(rng.uniform(0.0, 1.5))
+        if kill % 2:
+            # Every other kill aims between the dead-letter acknowledgement and the commit.
+            in_window += window.wait_for_open(timeout_s=WINDOW_WAIT_S)
+        else:
+            _wait_for_progress(db, since=fact_count(db), timeout_s=30.0)
+            time.sleep(rng.uniform(0.0, 1.5))
         consumer.kill()
+    window.close()
+    outcome.notes.append(
+        f"{in_window} aimed kills saw dead letters acknowledged and not yet committed"
+    )
     producer.join(timeout=900)
     outcome.check(producer.error is None, f"the poison producer failed: {producer.error!r}")
     outcome.events = len(producer.run_.sent)
