@@ -15,6 +15,7 @@ from tests.chaos.scenarios import (
     hostile_input,
     long_run,
     multi_broker,
+    poison_crash,
     scale_out,
 )
 
@@ -29,4 +30,5 @@ SCENARIOS: dict[str, Scenario] = {
     breaker.NAME: breaker.run,
     long_run.NAME: long_run.run,
     multi_broker.NAME: multi_broker.run,
+    poison_crash.NAME: poison_crash.run,
 }
