@@ -33,16 +33,29 @@ LIMITS = (
 def json_schema() -> dict[str, Any]:
     """The contract as standard Draft 2020-12 JSON Schema, for producers in other languages.
 
-    pydantic emits an OpenAPI `discriminator` next to the `oneOf`; it is dropped, since
-    strict validators (ajv) refuse keywords they do not know, and each branch already
-    fixes `event_type` with `const`, so exactly one branch can match.
+    pydantic writes the union as `oneOf` plus an OpenAPI `discriminator`, a keyword strict
+    validators (ajv) refuse. It becomes one `if event_type is X then <model X>` per event
+    type: standard, exactly as strict, a validator checks only the model that applies
+    (`oneOf` made `jsonschema` check all fifteen, 15 ms per event), and an error names the
+    field at fault instead of "not valid under any of the given schemas".
     """
     schema = EVENT_ADAPTER.json_schema(mode="validation")
-    schema.pop("discriminator", None)
+    mapping: dict[str, str] = schema.pop("discriminator")["mapping"]
+    del schema["oneOf"]
     return {
         "$schema": DRAFT_2020_12,
         "title": f"Pulse activity event, schema_version {SCHEMA_VERSION}",
         "description": LIMITS,
+        "type": "object",
+        "required": ["event_type"],
+        "properties": {"event_type": {"enum": sorted(mapping)}},
+        "allOf": [
+            {
+                "if": {"properties": {"event_type": {"const": tag}}, "required": ["event_type"]},
+                "then": {"$ref": mapping[tag]},
+            }
+            for tag in sorted(mapping)
+        ],
         **schema,
     }
 

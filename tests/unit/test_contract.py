@@ -76,10 +76,15 @@ def test_checked_in_json_schema_is_current() -> None:
 
 def test_schema_covers_every_event_type() -> None:
     schema = json.loads(render_schema())
-    branches = [schema["$defs"][ref["$ref"].rsplit("/", 1)[1]] for ref in schema["oneOf"]]
-    tags = {branch["properties"]["event_type"]["const"] for branch in branches}
-    assert tags == {event_type.value for event_type in EventType}
-    assert all("event_type" in branch["required"] for branch in branches)
+    tags = {event_type.value for event_type in EventType}
+    assert set(schema["properties"]["event_type"]["enum"]) == tags
+    for rule in schema["allOf"]:
+        tag = rule["if"]["properties"]["event_type"]["const"]
+        branch = schema["$defs"][rule["then"]["$ref"].rsplit("/", 1)[1]]
+        assert branch["properties"]["event_type"]["const"] == tag
+        assert "event_type" in branch["required"]
+        tags.remove(tag)
+    assert not tags
 
 
 @pytest.mark.parametrize("price", [19.99, 20.5, 0.1])
