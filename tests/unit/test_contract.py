@@ -7,6 +7,7 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,8 +34,9 @@ from consumer.contract import (
     SupportCall,
     TimeWindow,
 )
-from consumer.schema_export import SCHEMA_PATH, render_schema
+from consumer.schema_export import SCHEMA_PATH, main, render_schema
 
+README = Path(__file__).resolve().parents[2] / "README.md"
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 WINDOW = TimeWindow(NOW, timedelta(days=400), timedelta(minutes=5))
 
@@ -265,3 +267,26 @@ def test_serialized_events_validate_again_unchanged() -> None:
     event = _validate(_event(occurred_at="2026-03-02T10:29:00.5+01:00", unit_price="0.10"))
     again = EVENT_ADAPTER.validate_json(EVENT_ADAPTER.dump_json(event), context={"window": WINDOW})
     assert again == event
+
+
+def test_schema_check_fails_on_a_stale_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stale = tmp_path / "activity_event.schema.json"
+    stale.write_text(render_schema().replace('"maxLength": 64', '"maxLength": 65'))
+    monkeypatch.setattr("consumer.schema_export.SCHEMA_PATH", stale)
+    assert main(["--check"]) == 1
+    assert "python -m consumer.schema_export" in capsys.readouterr().err
+    stale.write_text(render_schema())
+    assert main(["--check"]) == 0
+
+
+def test_limits_the_schema_cannot_express_are_documented() -> None:
+    description = json.loads(render_schema())["description"]
+    readme = README.read_text(encoding="utf-8").split("## Producers in other languages", 1)[1]
+    for word in (
+        "MAX_EVENT_BYTES", "LATE_HORIZON_DAYS", "CLOCK_SKEW_SECONDS", "oversized",
+        "timestamp_too_old", "timestamp_in_future", "malformed_json", "I-JSON",
+    ):  # fmt: skip
+        assert word in description, word
+        assert word in readme.split("\n## ", 1)[0], word
