@@ -107,6 +107,11 @@ def test_consumer_jsonschema_and_ajv_agree_on_the_corpus(
     consumer = in_process(corpus)
     problems = disagreements(corpus, consumer, validators)
     assert not problems, f"{len(problems)} disagreements:\n" + "\n".join(problems[:40])
+    # Agreement alone would let the simulator drift along with the schema: its clean
+    # events must also be valid.
+    clean = [case for case in corpus if case.kind == "simulator" and case.note == "clean"]
+    assert clean
+    assert all(consumer[case.case_id].stored for case in clean)
     report = summary(corpus, consumer)
     assert report["total"] >= 2_000
     assert all(report[f"{kind} valid"] > 50 for kind in ("generated", "simulator", "mutation"))
