@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.conformance.corpus import Case, build_corpus
-from tests.conformance.verdicts import JS_DIR
+from tests.conformance.verdicts import JS_DIR, REPORT
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +39,10 @@ def ajv_installed() -> None:
     )
     if result.returncode != 0:
         pytest.fail(f"`npm ci` in {JS_DIR} failed:\n{result.stdout}\n{result.stderr}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if REPORT:
+        terminalreporter.section("contract conformance")
+        for line in REPORT:
+            terminalreporter.write_line(line)

@@ -13,7 +13,13 @@ import pytest
 from kafka import KafkaProducer
 
 from tests.conformance.corpus import Case, corpus_lines
-from tests.conformance.verdicts import Outcome, ajv_verdicts, disagreements, jsonschema_verdicts
+from tests.conformance.verdicts import (
+    Outcome,
+    ajv_verdicts,
+    disagreements,
+    jsonschema_verdicts,
+    report,
+)
 from tests.integration import harness
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -86,7 +92,7 @@ def test_the_running_consumer_agrees_with_jsonschema_and_ajv(
         "ajv": ajv_verdicts(corpus_lines(corpus)),
     }
     problems = disagreements(corpus, consumer, validators)
+    report("the running consumer on Kafka and PostgreSQL", corpus, consumer, len(problems))
     assert not problems, f"{len(problems)} disagreements:\n" + "\n".join(problems[:40])
     stored = sum(outcome.stored for outcome in consumer.values())
-    print(f"{len(corpus)} records: {stored} stored, {len(corpus) - stored} dead-lettered")
     assert 1_000 < stored < len(corpus) - 1_000

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +21,8 @@ from jsonschema import Draft202012Validator
 from consumer.schema_export import SCHEMA_PATH
 
 JS_DIR = Path(__file__).resolve().parent / "js"
+# One line per conformance run, printed at the end of the pytest session (conftest).
+REPORT: list[str] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,3 +123,18 @@ def _hit_its_limit(case: Any, outcome: Outcome) -> bool:
 
 def _said(outcome: Outcome) -> str:
     return "stored it" if outcome.stored else f"rejected it ({outcome.reason})"
+
+
+def report(where: str, cases: Sequence[Any], consumer: Mapping[str, Outcome], problems: int) -> str:
+    """One line: how many cases of each kind, how the consumer judged them, disagreements."""
+    kinds = Counter(case.kind for case in cases)
+    stored = sum(outcome.stored for outcome in consumer.values())
+    limits = sum(case.limit is not None for case in cases)
+    by_kind = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    line = (
+        f"{where}: {len(cases)} events ({by_kind}); "
+        f"{stored} valid, {len(cases) - stored} invalid ({limits} at a documented limit); "
+        f"consumer vs jsonschema vs ajv (strict): {problems} disagreements"
+    )
+    REPORT.append(line)
+    return line
