@@ -43,7 +43,7 @@ Decisions: each rule is decided once, here, and the JSON Schema says exactly the
 
 Limits the schema cannot express, documented in its `description` and in the README:
 the bytes of a whole record (`MAX_EVENT_BYTES`, reason `oversized`), the time window
-relative to now (`LATE_HORIZON_DAYS`, `CLOCK_SKEW_SECONDS`: `timestamp_too_old`,
+relative to the record's time (`LATE_HORIZON_DAYS`, `CLOCK_SKEW_SECONDS`: `timestamp_too_old`,
 `timestamp_in_future`), and the JSON text itself, which must be UTF-8 I-JSON (RFC 7493):
 a lone surrogate escape such as "\\ud800" is `malformed_json`.
 
