@@ -80,7 +80,9 @@ def _reason(error: ErrorDetails, raw: bytes) -> RejectReason:
         return _classify_unparsable(raw)
     if not error["loc"] and kind.startswith(("model_", "dict_")):
         return RejectReason.NOT_AN_OBJECT
-    if kind == "literal_error" and error["loc"][-1:] == ("schema_version",):
+    if kind != "missing" and error["loc"][-1:] == ("schema_version",):
+        # Any schema_version but the integer this consumer reads ("1", true, 2): the
+        # producer speaks another contract, whatever the JSON type it used.
         return RejectReason.UNSUPPORTED_SCHEMA_VERSION
     if kind in _REASON_BY_ERROR_TYPE:
         return _REASON_BY_ERROR_TYPE[kind]

@@ -2,7 +2,7 @@
 format: vaderSentiment (its lexicon ships in the package) for the customer's sentiment,
 and price-parser for upsell amounts (in the rules' own offer/answer reading, so only the
 amount reader differs). Issue 15 keeps whichever scores better; the rules did, so the
-libraries are an optional extra (`pip install -e .[compare]`), not consumer dependencies.
+libraries are development dependencies only, not consumer dependencies.
 
     python -m consumer.calls.alternatives
 """

@@ -1,6 +1,5 @@
 """The decision of issue 15 holds: on the hand-written corpus the rules read sentiment
-and upsell amounts better than vaderSentiment and price-parser (an optional extra:
-`pip install -e .[compare]`; skipped without it)."""
+and upsell amounts better than vaderSentiment and price-parser (dev dependencies)."""
 
 from __future__ import annotations
 
@@ -8,9 +7,6 @@ import pytest
 
 from consumer.calls import alternatives, corpus
 from consumer.calls.quality import ALL, HOLDOUT
-
-pytest.importorskip("vaderSentiment")
-pytest.importorskip("price_parser")
 
 
 @pytest.mark.parametrize("folder", ["", HOLDOUT])

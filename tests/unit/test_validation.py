@@ -89,9 +89,34 @@ def test_valid_purchase_keeps_exact_amounts_and_drops_unknown_fields() -> None:
         ),
         (
             _purchase(occurred_at="0000-01-01T00:00:00+00:00"),
-            RejectReason.WRONG_TYPE,
+            RejectReason.TIMESTAMP_TOO_OLD,
             "occurred_at",
         ),
+        (
+            _purchase(occurred_at="0001-01-01T00:30:00+01:00"),
+            RejectReason.TIMESTAMP_TOO_OLD,
+            "occurred_at",
+        ),
+        (
+            _purchase(occurred_at="9999-12-31T23:30:00-01:00"),
+            RejectReason.TIMESTAMP_IN_FUTURE,
+            "occurred_at",
+        ),
+        (_purchase(schema_version=True), RejectReason.UNSUPPORTED_SCHEMA_VERSION, "schema_version"),
+        (_purchase(schema_version="1"), RejectReason.UNSUPPORTED_SCHEMA_VERSION, "schema_version"),
+        (_purchase(schema_version=1.5), RejectReason.UNSUPPORTED_SCHEMA_VERSION, "schema_version"),
+        (_purchase(unit_price="-1.00"), RejectReason.INVALID_VALUE, "unit_price"),
+        (_purchase(unit_price="01.00"), RejectReason.INVALID_VALUE, "unit_price"),
+        (_purchase(unit_price=10_000_000_000), RejectReason.INVALID_VALUE, "unit_price"),
+        (_purchase(unit_price=0.5), RejectReason.WRONG_TYPE, "unit_price"),
+        (_purchase(unit_price=True), RejectReason.WRONG_TYPE, "unit_price"),
+        (_purchase(user_id="u-1\n"), RejectReason.INVALID_VALUE, "user_id"),
+        (
+            _purchase(location={"country": "DE", "city": " \t\r\n"}),
+            RejectReason.INVALID_VALUE,
+            "location.city",
+        ),
+        (_purchase(quantity=2.5), RejectReason.WRONG_TYPE, "quantity"),
     ],
 )
 def test_bad_records_are_rejected_with_their_reason(
@@ -124,8 +149,54 @@ def test_tombstone_is_rejected() -> None:
     assert outcome.reason is RejectReason.MALFORMED_JSON
 
 
-@pytest.mark.parametrize("value", [True, "2", 2.0])
-def test_whole_numbers_are_strict(value: object) -> None:
+@pytest.mark.parametrize("value", [True, "2", 2.5, None])
+def test_whole_numbers_are_json_integers(value: object) -> None:
     outcome = _decode(_purchase(quantity=value))
     assert isinstance(outcome, Rejection)
     assert (outcome.reason, outcome.field_path) == (RejectReason.WRONG_TYPE, "quantity")
+
+
+@pytest.mark.parametrize("raw", [b"2.0", b"2", b"0.2e1", b"2.000"])
+def test_integral_numbers_are_integers_as_in_json_schema(raw: bytes) -> None:
+    text = json.dumps(_purchase(quantity=0)).replace('"quantity": 0', f'"quantity": {raw.decode()}')
+    outcome = _decode(text.encode())
+    assert isinstance(outcome, Purchase)
+    assert outcome.quantity == 2
+    assert type(outcome.quantity) is int
+
+
+@pytest.mark.parametrize(
+    "occurred_at",
+    [
+        1_780_000_000,
+        "1780000000",
+        "2026-06-01 11:00:00Z",
+        "2026-06-01T11:00Z",
+        "2026-06-01T11:00:00+0000",
+        "2026-06-01t11:00:00z",
+        "2026-06-01T11:00:00.1234567890Z",
+        "2026-06-01T11:00:60Z",
+        "2026-02-30T11:00:00Z",
+        "2026-06-01T11:00:00Z\n",
+    ],
+)
+def test_only_rfc3339_timestamps(occurred_at: object) -> None:
+    outcome = _decode(_purchase(occurred_at=occurred_at))
+    assert isinstance(outcome, Rejection)
+    assert (outcome.reason, outcome.field_path) == (RejectReason.WRONG_TYPE, "occurred_at")
+
+
+@pytest.mark.parametrize(
+    "event_id",
+    [
+        "0123456789abcdef0123456789abcdef",
+        "{01234567-89ab-cdef-0123-456789abcdef}",
+        "urn:uuid:01234567-89ab-cdef-0123-456789abcdef",
+        "01234567-89ab-cdef-0123-456789abcdef\n",
+        1234,
+    ],
+)
+def test_only_hyphenated_uuids(event_id: object) -> None:
+    outcome = _decode(_purchase(event_id=event_id))
+    assert isinstance(outcome, Rejection)
+    assert (outcome.reason, outcome.field_path) == (RejectReason.WRONG_TYPE, "event_id")
