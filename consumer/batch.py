@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from consumer.calls.enrich import enrich
@@ -38,8 +39,10 @@ class Limits:
     clock_skew: timedelta
 
     def window(self, timestamp_ms: int | None) -> TimeWindow:
-        now = _record_time(timestamp_ms)
-        return TimeWindow(now=now, late_horizon=self.late_horizon, clock_skew=self.clock_skew)
+        if timestamp_ms is None or timestamp_ms < 0:
+            # Message format v2 always carries a timestamp; without one, the clock.
+            return TimeWindow(datetime.now(UTC), self.late_horizon, self.clock_skew)
+        return _window(timestamp_ms, self.late_horizon, self.clock_skew)
 
 
 @dataclass(slots=True)
@@ -202,16 +205,19 @@ def dead_letter(record: Any, rejection: Rejection) -> DeadLetter:
     )
 
 
+@lru_cache(maxsize=4096)
+def _window(timestamp_ms: int, late_horizon: timedelta, clock_skew: timedelta) -> TimeWindow:
+    # Producers stamp many records with the same millisecond: one window serves them all.
+    return TimeWindow(_record_time(timestamp_ms), late_horizon, clock_skew)
+
+
 def _record_bytes(record: Any) -> int:
     key, value = record.key, record.value
     return (len(key) if key is not None else 0) + (len(value) if value is not None else 0)
 
 
-def _record_time(timestamp_ms: int | None) -> datetime:
-    """The record's Kafka timestamp as the validation's "now". Message format v2 always
-    carries one; a missing one (-1) falls back to the clock."""
-    if timestamp_ms is None or timestamp_ms < 0:
-        return datetime.now(UTC)
+def _record_time(timestamp_ms: int) -> datetime:
+    """The record's Kafka timestamp as the validation's "now"."""
     try:
         return datetime.fromtimestamp(timestamp_ms / 1000, UTC)
     except (OverflowError, OSError, ValueError):

@@ -21,6 +21,9 @@ from typing import Any
 import psycopg
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
+from consumer.kafka_records import SkippedOffsets
+from consumer.kafka_records import install as install_record_reader
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -236,6 +239,8 @@ def read_whole_topic(bootstrap: str, topic: str, timeout: float = 120.0) -> list
     """Every record up to the end offsets seen at the start (a count would stop early
     when a topic legitimately holds repeats, e.g. dead letters re-sent after a crash)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    # Dead letters keep their producers' header keys, UTF-8 or not: read like the consumer.
+    install_record_reader(consumer)
     partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
     consumer.assign(partitions)
     consumer.seek_to_beginning(*partitions)
@@ -247,9 +252,21 @@ def read_whole_topic(bootstrap: str, topic: str, timeout: float = 120.0) -> list
             consumer.close()
             raise AssertionError(f"{topic}: not read to its end in {timeout:.0f} s")
         for batch in consumer.poll(timeout_ms=500).values():
-            records.extend(batch)
+            records.extend(r for r in batch if not isinstance(r, SkippedOffsets))
     consumer.close()
     return records
+
+
+def migrate(database_url: str) -> None:
+    """Apply the migrations with the consumer's own command, as an operator would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "consumer", "migrate", "--migrations-database-url", database_url],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def assert_one_clear_error(result: subprocess.CompletedProcess[str], *phrases: str) -> None:

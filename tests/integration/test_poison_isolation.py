@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -19,8 +17,7 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 
-from consumer.kafka_records import HeaderKey, SkippedOffsets
-from consumer.kafka_records import install as install_record_reader
+from consumer.kafka_records import HeaderKey
 from tests.integration import harness
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -121,21 +118,8 @@ def _event_ids(url: str) -> set[str]:
 
 
 def _dead_letters(bootstrap: str, topic: str) -> list[Any]:
-    """The dead-letter topic to its end, read leniently (its header keys may not be UTF-8)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
-    install_record_reader(consumer)
-    tps = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-    consumer.assign(tps)
-    consumer.seek_to_beginning(*tps)
-    ends = consumer.end_offsets(tps)
-    found: list[Any] = []
-    for _ in range(120):
-        if all(consumer.position(tp) >= end for tp, end in ends.items()):
-            break
-        for batch in consumer.poll(timeout_ms=500).values():
-            found.extend(r for r in batch if not isinstance(r, SkippedOffsets))
-    consumer.close()
-    return found
+    """The dead-letter topic to its end (read leniently: its header keys may not be UTF-8)."""
+    return harness.read_whole_topic(bootstrap, topic)
 
 
 def _headers(record: Any) -> dict[bytes, bytes | None]:
@@ -235,7 +219,7 @@ def test_values_postgresql_refuses_are_dead_lettered_and_the_rest_is_stored(
     """A rule the database enforces and the contract does not (here a check constraint
     added by hand): the refused records are found inside their batch and dead-lettered."""
     topic, dlq = topics("poison.refused", partitions=2), topics("poison.refused.dlq")
-    _migrate(database_url)
+    harness.migrate(database_url)
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("alter table events add constraint no_poison check (user_id !~ '^poison')")
     rng = random.Random(11)
@@ -264,7 +248,7 @@ def test_a_deployment_fault_stops_with_one_line(
     tmp_path: Path, kafka_bootstrap: str, database_url: str, topics: Callable[..., str]
 ) -> None:
     topic, dlq = topics("poison.deploy"), topics("poison.deploy.dlq")
-    _migrate(database_url)
+    harness.migrate(database_url)
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("alter table user_activity rename to user_activity_moved")
     harness.produce(kafka_bootstrap, topic, harness.make_records(5, 20))
@@ -388,14 +372,3 @@ def test_a_record_is_judged_by_its_own_timestamp(
     assert _event_ids(database_url) == {event["event_id"]}
     [letter] = _dead_letters(kafka_bootstrap, dlq)
     assert _headers(letter)[b"pulse.reason"] == b"timestamp_too_old"
-
-
-def _migrate(url: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "consumer", "migrate", "--migrations-database-url", url],
-        cwd=harness.REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr

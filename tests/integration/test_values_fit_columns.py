@@ -6,8 +6,6 @@ from the migrated database: neither side can drift without this failing."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -104,14 +102,7 @@ def _fits(conn: psycopg.Connection[Any], value: Any, pg_type: str) -> bool:
 
 @pytest.fixture
 def migrated(database_url: str) -> Iterator[psycopg.Connection[Any]]:
-    result = subprocess.run(
-        [sys.executable, "-m", "consumer", "migrate", "--migrations-database-url", database_url],
-        cwd=harness.REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    harness.migrate(database_url)
     with psycopg.connect(database_url, autocommit=True) as conn:
         yield conn
 
