@@ -166,7 +166,9 @@ class DefectFactory:
             ("event_id", rng.randrange(1, 10**9)),
         ]
         if "quantity" in payload:
-            choices += [("quantity", "two"), ("unit_price", float(payload["unit_price"]))]
+            # A JSON number with a fraction: 20.0 would be the integer 20, which is valid.
+            price = int(float(payload["unit_price"])) + 0.5
+            choices += [("quantity", "two"), ("unit_price", price)]
         if "duration_seconds" in payload:
             choices.append(("duration_seconds", "long"))
         field, value = rng.choice(choices)
