@@ -46,6 +46,58 @@ class Limits:
 
 
 @dataclass(slots=True)
+class Sources:
+    """Where each row came from and its original record, to dead-letter a row PostgreSQL
+    refuses. Parallel lists of plain values, not the Kafka records themselves, so that the
+    records (tuples the garbage collector tracks) die once the batch is validated."""
+
+    partitions: list[int] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)
+    timestamps: list[int] = field(default_factory=list)
+    keys: list[bytes | None] = field(default_factory=list)
+    values: list[bytes | None] = field(default_factory=list)
+    # Only records that have headers appear here (most have none).
+    headers: dict[int, list[tuple[str, bytes | None]]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def add(self, record: Any) -> None:
+        if record.headers:
+            self.headers[len(self.offsets)] = list(record.headers)
+        self.partitions.append(record.partition)
+        self.offsets.append(record.offset)
+        self.timestamps.append(record.timestamp)
+        self.keys.append(record.key)
+        self.values.append(record.value)
+
+    def letter(self, topic: str, index: int, rejection: Rejection) -> DeadLetter:
+        return DeadLetter(
+            topic=topic,
+            partition=self.partitions[index],
+            offset=self.offsets[index],
+            timestamp_ms=self.timestamps[index],
+            key=self.keys[index],
+            value=self.values[index],
+            headers=self.headers.get(index, []),
+            rejection=rejection,
+        )
+
+    def keep(self, indexes: list[int]) -> Sources:
+        kept = Sources(
+            [self.partitions[i] for i in indexes],
+            [self.offsets[i] for i in indexes],
+            [self.timestamps[i] for i in indexes],
+            [self.keys[i] for i in indexes],
+            [self.values[i] for i in indexes],
+        )
+        kept.headers = {
+            new: self.headers[old] for new, old in enumerate(indexes) if old in self.headers
+        }
+        return kept
+
+
+@dataclass(slots=True)
 class ValidatedBatch:
     """What a batch becomes once every record has been decoded."""
 
@@ -55,26 +107,26 @@ class ValidatedBatch:
     slices: list[PartitionSlice]
     # The enriched support calls among `rows` (`consumer.calls.rows`).
     call_rows: list[tuple[Any, ...]] = field(default_factory=list)
-    # The Kafka record of each row, to dead-letter a row that PostgreSQL refuses.
-    sources: list[Any] = field(default_factory=list)
+    # Where each row came from, to dead-letter a row that PostgreSQL refuses.
+    sources: Sources = field(default_factory=Sources)
     # letters[i] is acknowledged by Kafka: a retried batch does not send it again.
     acked: list[bool] = field(default_factory=list)
 
-    def reject_rows(self, rejected: Mapping[int, Rejection]) -> None:
+    def reject_rows(self, topic: str, rejected: Mapping[int, Rejection]) -> None:
         """Turn the rows at these indexes into dead letters (PostgreSQL refused them)."""
-        gone = {(self.sources[i].partition, self.sources[i].offset) for i in rejected}
+        sources = self.sources
+        gone = {(sources.partitions[i], sources.offsets[i]) for i in rejected}
         by_partition = {part.partition: part for part in self.slices}
         for index, rejection in rejected.items():
-            record = self.sources[index]
-            self.letters.append(dead_letter(record, rejection))
+            self.letters.append(sources.letter(topic, index, rejection))
             self.acked.append(False)
-            part = by_partition[record.partition]
+            part = by_partition[sources.partitions[index]]
             part.valid -= 1
             part.dead_lettered += 1
         keep = [i for i in range(len(self.rows)) if i not in rejected]
         self.rows = [self.rows[i] for i in keep]
         self.event_times = [self.event_times[i] for i in keep]
-        self.sources = [self.sources[i] for i in keep]
+        self.sources = sources.keep(keep)
         self.call_rows = [row for row in self.call_rows if (row[1], row[2]) not in gone]
 
 
@@ -183,7 +235,7 @@ def _validate_record(
         else:
             part.valid += 1
             out.rows.append(row)
-            out.sources.append(record)
+            out.sources.add(record)
             out.event_times.append(outcome.occurred_at)
             if call is not None:
                 out.call_rows.append(call)

@@ -93,8 +93,13 @@ class LenientRecordBatch(DefaultRecordBatch):  # type: ignore[misc]
         else:
             timestamp = self.first_timestamp + ts_delta
         offset_delta, pos = decode_varint(buffer, pos)
-        key, pos = _read_bytes(buffer, pos)
-        value, pos = _read_bytes(buffer, pos)
+        # Key and value inline (not a helper): this runs for every record read.
+        size, pos = decode_varint(buffer, pos)
+        key = None if size < 0 else bytes(buffer[pos : pos + size])
+        pos += max(size, 0)
+        size, pos = decode_varint(buffer, pos)
+        value = None if size < 0 else bytes(buffer[pos : pos + size])
+        pos += max(size, 0)
         header_count, pos = decode_varint(buffer, pos)
         if header_count < 0:
             raise CorruptRecordError(f"Found invalid number of record headers {header_count}")
@@ -105,8 +110,9 @@ class LenientRecordBatch(DefaultRecordBatch):  # type: ignore[misc]
                 raise CorruptRecordError(f"Invalid negative header key size {key_len}")
             h_key = header_key(buffer[pos : pos + key_len])
             pos += key_len
-            h_value, pos = _read_bytes(buffer, pos)
-            headers.append((h_key, h_value))
+            size, pos = decode_varint(buffer, pos)
+            headers.append((h_key, None if size < 0 else bytes(buffer[pos : pos + size])))
+            pos += max(size, 0)
         if pos - start_pos != length:
             raise CorruptRecordError(
                 f"Invalid record size: expected to read {length} bytes in record payload, "
@@ -116,13 +122,6 @@ class LenientRecordBatch(DefaultRecordBatch):  # type: ignore[misc]
         kind = ControlRecord if self.is_control_batch else DefaultRecord
         offset = self.base_offset + offset_delta
         return kind(length, offset, timestamp, self.timestamp_type, key, value, headers)
-
-
-def _read_bytes(buffer: bytearray, pos: int) -> tuple[bytes | None, int]:
-    size, pos = decode_varint(buffer, pos)
-    if size < 0:
-        return None, pos
-    return bytes(buffer[pos : pos + size]), pos + size
 
 
 class _PulsePartitionRecords(Fetcher.PartitionRecords):  # type: ignore[misc]

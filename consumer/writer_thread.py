@@ -182,12 +182,16 @@ class WriterThread:
         refused = find_refused(
             self._db.connection(),
             batch.rows,
-            [calls.get((s.partition, s.offset), []) for s in batch.sources],
+            [
+                calls.get(key, [])
+                for key in zip(batch.sources.partitions, batch.sources.offsets, strict=True)
+            ],
             with_aggregates=self._with_aggregates,
         )
         if not refused:
             return False
         batch.reject_rows(
+            self._topic,
             {
                 index: Rejection(
                     RejectReason.DB_REJECTED,
@@ -195,7 +199,7 @@ class WriterThread:
                     sqlstate=error.sqlstate or "",
                 )
                 for index, error in refused.items()
-            }
+            },
         )
         self._metrics.errors.labels("db_rejected").inc(len(refused))
         logger.warning("dead-lettering %d records postgresql refuses", len(refused))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -372,3 +373,44 @@ def test_a_record_is_judged_by_its_own_timestamp(
     assert _event_ids(database_url) == {event["event_id"]}
     [letter] = _dead_letters(kafka_bootstrap, dlq)
     assert _headers(letter)[b"pulse.reason"] == b"timestamp_too_old"
+
+
+def test_a_reset_to_latest_is_counted_and_reported(
+    tmp_path: Path,
+    kafka_bootstrap: str,
+    database_url: str,
+    topics: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A group new to a partition with KAFKA_AUTO_OFFSET_RESET=latest skips what is there:
+    the ledger books those offsets as a reset, from offset 0."""
+    topic, dlq = topics("poison.reset"), topics("poison.reset.dlq")
+    harness.produce(kafka_bootstrap, topic, harness.make_records(3, 10))
+    monkeypatch.setenv("KAFKA_AUTO_OFFSET_RESET", "latest")
+    consumer = harness.start_consumer(
+        bootstrap=kafka_bootstrap,
+        database_url=database_url,
+        topic=topic,
+        dlq_topic=dlq,
+        group=f"g-{uuid.uuid4().hex[:8]}",
+        log_dir=tmp_path,
+        exit_when_idle_s=None,
+    )
+    try:
+        harness.wait_for(lambda: "partitions assigned" in consumer.log(), 60, "an assignment")
+        # "latest" is resolved at the first fetch after the seek: let it happen first, or
+        # the records below would be skipped too.
+        time.sleep(3)
+        later = harness.make_records(4, 5)
+        harness.produce(kafka_bootstrap, topic, later)
+        harness.wait_for(lambda: harness.fact_count(database_url) >= 5, 60, "5 facts")
+    finally:
+        consumer.terminate()
+        consumer.wait(60)
+    assert _event_ids(database_url) == {r.event_id for r in later}
+    [(_, first, next_offset, facts, _, _, markers, aborted, retention, reset)] = _ledger(
+        database_url
+    )
+    assert (first, next_offset, facts) == (0, 15, 5)
+    assert (markers, aborted, retention, reset) == (0, 0, 0, 10)
+    assert "offset_reset" in consumer.log()

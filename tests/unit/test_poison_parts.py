@@ -139,8 +139,10 @@ def test_rows_postgresql_refuses_become_dead_letters() -> None:
     validated = _batch(_record(0, _login()), _record(1, _login()), _record(2, _login())).validate(
         limits=LIMITS, expected={0: 0}, log_start=lambda _: 0
     )
-    validated.reject_rows({1: Rejection(RejectReason.DB_REJECTED, "no", sqlstate="22003")})
-    assert [s.offset for s in validated.sources] == [0, 2]
+    validated.reject_rows(
+        "events", {1: Rejection(RejectReason.DB_REJECTED, "no", sqlstate="22003")}
+    )
+    assert validated.sources.offsets == [0, 2]
     assert len(validated.rows) == len(validated.event_times) == 2
     [letter] = validated.letters
     assert (letter.offset, letter.rejection.sqlstate) == (1, "22003")
