@@ -78,15 +78,20 @@ def _bytes(event: dict[str, Any]) -> bytes:
     return json.dumps(event).encode()
 
 
+def _consumer_args(tmp_path: Path, bootstrap: str, url: str, topic: str, dlq: str) -> Any:
+    return {
+        "bootstrap": bootstrap,
+        "database_url": url,
+        "topic": topic,
+        "dlq_topic": dlq,
+        "group": f"g-{uuid.uuid4().hex[:8]}",
+        "log_dir": tmp_path,
+    }
+
+
 def _run(tmp_path: Path, bootstrap: str, url: str, topic: str, dlq: str, *extra: str) -> str:
     consumer = harness.run_consumer_to_idle(
-        bootstrap=bootstrap,
-        database_url=url,
-        topic=topic,
-        dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
-        log_dir=tmp_path,
-        extra=extra,
+        **_consumer_args(tmp_path, bootstrap, url, topic, dlq), extra=extra
     )
     log = consumer.log()
     assert "Traceback" not in log, log[-3000:]
@@ -254,12 +259,7 @@ def test_a_deployment_fault_stops_with_one_line(
         conn.execute("alter table user_activity rename to user_activity_moved")
     harness.produce(kafka_bootstrap, topic, harness.make_records(5, 20))
     consumer = harness.start_consumer(
-        bootstrap=kafka_bootstrap,
-        database_url=database_url,
-        topic=topic,
-        dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
-        log_dir=tmp_path,
+        **_consumer_args(tmp_path, kafka_bootstrap, database_url, topic, dlq)
     )
     assert consumer.wait(120) == 1
     log = consumer.log()
@@ -388,12 +388,7 @@ def test_a_reset_to_latest_is_counted_and_reported(
     harness.produce(kafka_bootstrap, topic, harness.make_records(3, 10))
     monkeypatch.setenv("KAFKA_AUTO_OFFSET_RESET", "latest")
     consumer = harness.start_consumer(
-        bootstrap=kafka_bootstrap,
-        database_url=database_url,
-        topic=topic,
-        dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
-        log_dir=tmp_path,
+        **_consumer_args(tmp_path, kafka_bootstrap, database_url, topic, dlq),
         exit_when_idle_s=None,
     )
     try:
