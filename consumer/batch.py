@@ -9,14 +9,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from consumer.calls.enrich import enrich
 from consumer.calls.rows import call_row
 from consumer.contract import RejectReason, SupportCall, TimeWindow
 from consumer.deadletter import DeadLetter
-from consumer.facts import fact_row
+from consumer.facts import fact_position, fact_row
 from consumer.kafka_records import SkippedOffsets
 from consumer.ledger import PartitionSlice, classify_gap
 from consumer.validation import Rejection, decode_event
@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 # The log start offset of a partition (None when Kafka cannot say): asked only when a
 # batch finds offsets that nothing explains.
 LogStart = Callable[[int], int | None]
+_WINDOWS_KEPT = 4096
+# Kafka's own sizes of a record's key and value (-1 when absent, close enough for a bound).
+_KEY_AND_VALUE_BYTES = attrgetter("serialized_key_size", "serialized_value_size")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,64 +40,39 @@ class Limits:
     max_event_bytes: int
     late_horizon: timedelta
     clock_skew: timedelta
+    # Producers stamp many records with the same millisecond: one window serves them all.
+    _windows: dict[int, TimeWindow] = field(default_factory=dict, compare=False, repr=False)
 
     def window(self, timestamp_ms: int | None) -> TimeWindow:
         if timestamp_ms is None or timestamp_ms < 0:
             # Message format v2 always carries a timestamp; without one, the clock.
             return TimeWindow(datetime.now(UTC), self.late_horizon, self.clock_skew)
-        return _window(timestamp_ms, self.late_horizon, self.clock_skew)
+        window = self._windows.get(timestamp_ms)
+        if window is None:
+            if len(self._windows) >= _WINDOWS_KEPT:
+                self._windows.clear()
+            window = TimeWindow(_record_time(timestamp_ms), self.late_horizon, self.clock_skew)
+            self._windows[timestamp_ms] = window
+        return window
 
 
 @dataclass(slots=True)
 class Sources:
-    """Where each row came from and its original record, to dead-letter a row PostgreSQL
-    refuses. Parallel lists of plain values, not the Kafka records themselves, so that the
-    records (tuples the garbage collector tracks) die once the batch is validated."""
+    """The batch's original records, to dead-letter a row that PostgreSQL refuses. Found by
+    the partition and offset every fact row ends with, and only then: the common path pays
+    nothing per row."""
 
-    partitions: list[int] = field(default_factory=list)
-    offsets: list[int] = field(default_factory=list)
-    timestamps: list[int] = field(default_factory=list)
-    keys: list[bytes | None] = field(default_factory=list)
-    values: list[bytes | None] = field(default_factory=list)
-    # Only records that have headers appear here (most have none).
-    headers: dict[int, list[tuple[str, bytes | None]]] = field(default_factory=dict)
+    records: list[Any] = field(default_factory=list)
+    _by_position: dict[tuple[int, int], Any] = field(default_factory=dict)
 
-    def __len__(self) -> int:
-        return len(self.offsets)
-
-    def add(self, record: Any) -> None:
-        if record.headers:
-            self.headers[len(self.offsets)] = list(record.headers)
-        self.partitions.append(record.partition)
-        self.offsets.append(record.offset)
-        self.timestamps.append(record.timestamp)
-        self.keys.append(record.key)
-        self.values.append(record.value)
-
-    def letter(self, topic: str, index: int, rejection: Rejection) -> DeadLetter:
-        return DeadLetter(
-            topic=topic,
-            partition=self.partitions[index],
-            offset=self.offsets[index],
-            timestamp_ms=self.timestamps[index],
-            key=self.keys[index],
-            value=self.values[index],
-            headers=self.headers.get(index, []),
-            rejection=rejection,
-        )
-
-    def keep(self, indexes: list[int]) -> Sources:
-        kept = Sources(
-            [self.partitions[i] for i in indexes],
-            [self.offsets[i] for i in indexes],
-            [self.timestamps[i] for i in indexes],
-            [self.keys[i] for i in indexes],
-            [self.values[i] for i in indexes],
-        )
-        kept.headers = {
-            new: self.headers[old] for new, old in enumerate(indexes) if old in self.headers
-        }
-        return kept
+    def letter(self, row: tuple[Any, ...], rejection: Rejection) -> DeadLetter:
+        if not self._by_position:
+            self._by_position = {
+                (r.partition, r.offset): r
+                for r in self.records
+                if not isinstance(r, SkippedOffsets)
+            }
+        return dead_letter(self._by_position[fact_position(row)], rejection)
 
 
 @dataclass(slots=True)
@@ -112,21 +90,20 @@ class ValidatedBatch:
     # letters[i] is acknowledged by Kafka: a retried batch does not send it again.
     acked: list[bool] = field(default_factory=list)
 
-    def reject_rows(self, topic: str, rejected: Mapping[int, Rejection]) -> None:
+    def reject_rows(self, rejected: Mapping[int, Rejection]) -> None:
         """Turn the rows at these indexes into dead letters (PostgreSQL refused them)."""
-        sources = self.sources
-        gone = {(sources.partitions[i], sources.offsets[i]) for i in rejected}
+        gone = {fact_position(self.rows[i]) for i in rejected}
         by_partition = {part.partition: part for part in self.slices}
         for index, rejection in rejected.items():
-            self.letters.append(sources.letter(topic, index, rejection))
+            row = self.rows[index]
+            self.letters.append(self.sources.letter(row, rejection))
             self.acked.append(False)
-            part = by_partition[sources.partitions[index]]
+            part = by_partition[fact_position(row)[0]]
             part.valid -= 1
             part.dead_lettered += 1
         keep = [i for i in range(len(self.rows)) if i not in rejected]
         self.rows = [self.rows[i] for i in keep]
         self.event_times = [self.event_times[i] for i in keep]
-        self.sources = sources.keep(keep)
         self.call_rows = [row for row in self.call_rows if (row[1], row[2]) not in gone]
 
 
@@ -146,10 +123,9 @@ class Batch:
     def add(self, records: Iterable[Any]) -> None:
         if not self.records:
             self.started_at = time.monotonic()
-        for record in records:
-            self.records.append(record)
-            if not isinstance(record, SkippedOffsets):
-                self.size_bytes += _record_bytes(record)
+        records = list(records)
+        self.records.extend(records)
+        self.size_bytes += sum(map(sum, map(_KEY_AND_VALUE_BYTES, records)))
 
     def room(self) -> int:
         return max(self.max_records - len(self.records), 0)
@@ -172,7 +148,7 @@ class Batch:
         self, *, limits: Limits, expected: Mapping[int, int | None], log_start: LogStart
     ) -> ValidatedBatch:
         """Decode every record; `expected` is the offset PostgreSQL holds per partition."""
-        out = ValidatedBatch([], [], [], [])
+        out = ValidatedBatch([], [], [], [], sources=Sources(self.records))
         slices: dict[int, PartitionSlice] = {}
         for item in self.records:
             part = slices.get(item.partition)
@@ -235,7 +211,6 @@ def _validate_record(
         else:
             part.valid += 1
             out.rows.append(row)
-            out.sources.add(record)
             out.event_times.append(outcome.occurred_at)
             if call is not None:
                 out.call_rows.append(call)
@@ -255,17 +230,6 @@ def dead_letter(record: Any, rejection: Rejection) -> DeadLetter:
         headers=list(record.headers or ()),
         rejection=rejection,
     )
-
-
-@lru_cache(maxsize=4096)
-def _window(timestamp_ms: int, late_horizon: timedelta, clock_skew: timedelta) -> TimeWindow:
-    # Producers stamp many records with the same millisecond: one window serves them all.
-    return TimeWindow(_record_time(timestamp_ms), late_horizon, clock_skew)
-
-
-def _record_bytes(record: Any) -> int:
-    key, value = record.key, record.value
-    return (len(key) if key is not None else 0) + (len(value) if value is not None else 0)
 
 
 def _record_time(timestamp_ms: int) -> datetime:

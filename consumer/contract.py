@@ -67,7 +67,7 @@ blank free text, and the simulator, the only producer then, never sent any of it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
@@ -84,7 +84,6 @@ from pydantic import (
     TypeAdapter,
     ValidationInfo,
     WithJsonSchema,
-    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -119,6 +118,9 @@ TIMESTAMP_PATTERN = (
 MONEY_PATTERN = "^(0|[1-9][0-9]{0,9})(\\.[0-9]{1,2})?$"
 NOT_BLANK_PATTERN = "[^ \\t\\n\\r]"  # somewhere, a character that is not JSON whitespace
 NUL_PATTERN = "\\u0000"
+# Both text rules as one pattern for pydantic-core's own (Rust) regex engine, so that valid
+# text never calls back into Python; `explain_text` says which rule a failure broke.
+TEXT_PATTERN = "^[^\\x00]*[^\\x00 \\t\\n\\r][^\\x00]*$"
 
 
 class EventType(StrEnum):
@@ -176,6 +178,21 @@ class TimeWindow:
     now: datetime
     late_horizon: timedelta
     clock_skew: timedelta
+    # The bounds themselves, worked out once per window rather than once per event.
+    earliest: datetime = field(init=False, repr=False, compare=False)
+    latest: datetime = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "earliest", _shifted(self.now, -self.late_horizon))
+        object.__setattr__(self, "latest", _shifted(self.now, self.clock_skew))
+
+
+def _shifted(moment: datetime, delta: timedelta) -> datetime:
+    # A horizon wider than the calendar (LATE_HORIZON_DAYS=1e6) means no bound that way.
+    try:
+        return moment + delta
+    except OverflowError:
+        return (datetime.min if delta < timedelta(0) else datetime.max).replace(tzinfo=UTC)
 
 
 _UUID = re.compile(UUID_PATTERN)
@@ -211,18 +228,17 @@ def _text_schema(max_length: int) -> dict[str, Any]:
 
 def _integral(value: Any) -> Any:
     # JSON Schema's integer is any number with a zero fraction: 12.0 is the integer 12.
-    if isinstance(value, float) and value.is_integer():
+    if type(value) is float and value.is_integer():
         return int(value)
     return value
 
 
-def _text(value: str) -> str:
+def explain_text(value: str) -> tuple[str, str]:
+    """(error type, message) for text that failed TEXT_PATTERN."""
     # PostgreSQL text cannot hold NUL; rejecting beats silently altering the user's data.
     if "\x00" in value:
-        raise PydanticCustomError("string_nul", "text must not contain NUL characters")
-    if not value.strip(" \t\n\r"):
-        raise PydanticCustomError("string_blank", "text must not be blank")
-    return value
+        return "string_nul", "text must not contain NUL characters"
+    return "string_blank", "text must not be blank"
 
 
 def _known_version(value: int) -> int:
@@ -236,9 +252,9 @@ def _known_version(value: int) -> int:
 
 
 def _uuid(value: Any) -> UUID | str:
-    if isinstance(value, UUID):  # Python callers building models
-        return value
-    if not isinstance(value, str):
+    if type(value) is not str:
+        if isinstance(value, UUID):  # Python callers building models
+            return value
         raise PydanticCustomError("uuid_type", "event_id must be a string")
     if _UUID.fullmatch(value) is None:
         raise PydanticCustomError(
@@ -248,14 +264,15 @@ def _uuid(value: Any) -> UUID | str:
 
 
 def _timestamp(value: Any) -> datetime:
-    if isinstance(value, datetime):  # Python callers building models
-        if value.utcoffset() is None:
+    if type(value) is not str:
+        if not isinstance(value, datetime):
+            raise PydanticCustomError(
+                "datetime_type",
+                "occurred_at must be an RFC 3339 string like 2026-03-02T09:30:00Z",
+            )
+        if value.utcoffset() is None:  # Python callers building models
             raise PydanticCustomError("timezone_aware", "occurred_at must have a UTC offset")
         return value
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "datetime_type", "occurred_at must be an RFC 3339 string like 2026-03-02T09:30:00Z"
-        )
     if _TIMESTAMP.fullmatch(value) is None:
         if _NAIVE_TIMESTAMP.fullmatch(value) is not None:
             raise PydanticCustomError("timezone_aware", "occurred_at must end in Z or +hh:mm")
@@ -355,9 +372,36 @@ EventId = Annotated[
     BeforeValidator(_uuid),
     WithJsonSchema(_string_schema(pattern=UUID_PATTERN, alphabet="0-9a-fA-F-", format="uuid")),
 ]
+
+
+def _moment_in_window(value: Any, info: ValidationInfo) -> datetime:
+    """Parse occurred_at and check it against the time window in the validation context.
+
+    One validator for both, because every call from pydantic-core into Python costs as much
+    as the check itself; without a window (Python callers) only the type is checked."""
+    moment = _timestamp(value)
+    context = info.context
+    window = context.get("window") if type(context) is dict else None
+    if window is None:
+        return moment
+    if moment < window.earliest:
+        raise PydanticCustomError(
+            RejectReason.TIMESTAMP_TOO_OLD.value,
+            "occurred_at is older than the late horizon ({horizon})",
+            {"horizon": str(window.late_horizon)},
+        )
+    if moment > window.latest:
+        raise PydanticCustomError(
+            RejectReason.TIMESTAMP_IN_FUTURE.value,
+            "occurred_at is further in the future than the clock-skew allowance ({skew})",
+            {"skew": str(window.clock_skew)},
+        )
+    return moment
+
+
 Timestamp = Annotated[
     datetime,
-    BeforeValidator(_timestamp),
+    BeforeValidator(_moment_in_window),
     WithJsonSchema(
         _string_schema(pattern=TIMESTAMP_PATTERN, alphabet="0-9TZ:.+-", format="date-time")
     ),
@@ -373,32 +417,27 @@ Identifier = Annotated[
 ]
 ShortText = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=MAX_SHORT_TEXT_LENGTH),
-    AfterValidator(_text),
+    StringConstraints(min_length=1, max_length=MAX_SHORT_TEXT_LENGTH, pattern=TEXT_PATTERN),
     WithJsonSchema(_text_schema(MAX_SHORT_TEXT_LENGTH)),
 ]
 Name = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH),
-    AfterValidator(_text),
+    StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH, pattern=TEXT_PATTERN),
     WithJsonSchema(_text_schema(MAX_NAME_LENGTH)),
 ]
 SearchQuery = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=MAX_QUERY_LENGTH),
-    AfterValidator(_text),
+    StringConstraints(min_length=1, max_length=MAX_QUERY_LENGTH, pattern=TEXT_PATTERN),
     WithJsonSchema(_text_schema(MAX_QUERY_LENGTH)),
 ]
 CommentText = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=MAX_COMMENT_LENGTH),
-    AfterValidator(_text),
+    StringConstraints(min_length=1, max_length=MAX_COMMENT_LENGTH, pattern=TEXT_PATTERN),
     WithJsonSchema(_text_schema(MAX_COMMENT_LENGTH)),
 ]
 Transcript = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=MAX_TRANSCRIPT_LENGTH),
-    AfterValidator(_text),
+    StringConstraints(min_length=1, max_length=MAX_TRANSCRIPT_LENGTH, pattern=TEXT_PATTERN),
     WithJsonSchema(_text_schema(MAX_TRANSCRIPT_LENGTH)),
 ]
 Money = Annotated[
@@ -452,14 +491,6 @@ DurationSeconds = Annotated[
 ]
 
 
-def _shifted(moment: datetime, delta: timedelta) -> datetime:
-    # A horizon wider than the calendar (LATE_HORIZON_DAYS=1e6) means no bound that way.
-    try:
-        return moment + delta
-    except OverflowError:
-        return (datetime.min if delta < timedelta(0) else datetime.max).replace(tzinfo=UTC)
-
-
 class _Model(BaseModel):
     # extra="ignore": unknown fields are tolerated for forward compatibility and dropped,
     # so they can never reach a typed column.
@@ -479,26 +510,6 @@ class _Envelope(_Model):
     session_id: Identifier
     device: Device
     location: Location
-
-    @field_validator("occurred_at")
-    @classmethod
-    def _inside_time_window(cls, value: datetime, info: ValidationInfo) -> datetime:
-        window = info.context.get("window") if isinstance(info.context, dict) else None
-        if not isinstance(window, TimeWindow):
-            return value
-        if value < _shifted(window.now, -window.late_horizon):
-            raise PydanticCustomError(
-                RejectReason.TIMESTAMP_TOO_OLD.value,
-                "occurred_at is older than the late horizon ({horizon})",
-                {"horizon": str(window.late_horizon)},
-            )
-        if value > _shifted(window.now, window.clock_skew):
-            raise PydanticCustomError(
-                RejectReason.TIMESTAMP_IN_FUTURE.value,
-                "occurred_at is further in the future than the clock-skew allowance ({skew})",
-                {"skew": str(window.clock_skew)},
-            )
-        return value
 
 
 class _ContentEvent(_Envelope):

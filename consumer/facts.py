@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from consumer.contract import Event
@@ -67,36 +65,30 @@ _OPTIONAL_ATTRIBUTES: tuple[tuple[str, str], ...] = (
     ("duration_seconds", "duration_seconds"),
     ("transcript", "transcript"),
 )
+_OPTIONAL_NAMES = tuple(attribute for _, attribute in _OPTIONAL_ATTRIBUTES)
 
 
 def fact_row(event: Event, topic: str, partition: int, offset: int) -> tuple[Any, ...]:
     """One COPY row, in FACT_COLUMNS order."""
-    optional = _optional_values(type(event))(event)
+    fields = event.__dict__  # pydantic keeps a model's fields there, and only its own
+    location = event.location
     return (
-        event.event_id,
-        event.event_type,
-        event.occurred_at,
-        event.user_id,
-        event.session_id,
-        event.device.value,
-        event.location.country,
-        event.location.city,
-        *optional,
+        fields["event_id"],
+        fields["event_type"],
+        fields["occurred_at"],
+        fields["user_id"],
+        fields["session_id"],
+        fields["device"].value,
+        location.country,
+        location.city,
+        # A C-level loop: a model without one of these fields gets None for its column.
+        *map(fields.get, _OPTIONAL_NAMES),
         topic,
         partition,
         offset,
     )
 
 
-@cache
-def _optional_values(model: type[Any]) -> Callable[[Any], list[Any]]:
-    """Per model class, a getter of the optional columns: asking a pydantic model for an
-    attribute it lacks goes through a slow __getattr__, so absent ones are known upfront."""
-    present = [attribute in model.model_fields for _, attribute in _OPTIONAL_ATTRIBUTES]
-    names = [attribute for _, attribute in _OPTIONAL_ATTRIBUTES]
-
-    def values(event: Any) -> list[Any]:
-        fields = event.__dict__
-        return [fields[n] if has else None for n, has in zip(names, present, strict=True)]
-
-    return values
+def fact_position(row: tuple[Any, ...]) -> tuple[int, int]:
+    """(partition, offset) of the record a fact row came from: its last two columns."""
+    return row[-2], row[-1]

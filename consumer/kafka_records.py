@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from kafka.consumer.fetcher import ConsumerRecord, Fetcher
 from kafka.errors import CorruptRecordError
@@ -43,6 +43,9 @@ class SkippedOffsets:
     offset: int
     next_offset: int
     cause: SkipCause
+    # Sized like a record with no key and no value, for the batch's byte count.
+    serialized_key_size: ClassVar[int] = 0
+    serialized_value_size: ClassVar[int] = 0
 
     @property
     def count(self) -> int:

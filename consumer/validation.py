@@ -9,7 +9,15 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from consumer.contract import EVENT_ADAPTER, Event, EventType, RejectReason, TimeWindow
+from consumer.contract import (
+    EVENT_ADAPTER,
+    TEXT_PATTERN,
+    Event,
+    EventType,
+    RejectReason,
+    TimeWindow,
+    explain_text,
+)
 
 # pydantic error types that mean "the value has the wrong JSON type or cannot be parsed
 # as the declared type"; everything else that is not listed below is a bad value.
@@ -58,20 +66,28 @@ def decode_event(raw: bytes | None, *, window: TimeWindow, max_bytes: int) -> Ev
     try:
         return EVENT_ADAPTER.validate_json(raw, context={"window": window})
     except ValidationError as exc:
-        return _rejection_from(exc.errors(include_url=False, include_input=False), raw)
+        return _rejection_from(exc.errors(include_url=False), raw)
     except RecursionError:
         return Rejection(RejectReason.MALFORMED_JSON, "JSON is nested too deeply")
 
 
 def _rejection_from(errors: list[ErrorDetails], raw: bytes) -> Rejection:
+    errors = [_explained(err) for err in errors[:_MAX_DETAILS]]
     first = errors[0]
-    details = tuple(
-        FieldError(_path(err["loc"]), err["type"], err["msg"]) for err in errors[:_MAX_DETAILS]
-    )
+    details = tuple(FieldError(_path(err["loc"]), err["type"], err["msg"]) for err in errors)
     reason = _reason(first, raw)
     # The union's tag errors carry no location, but the field at fault is event_type.
     path = "event_type" if first["type"].startswith("union_tag") else _path(first["loc"])
     return Rejection(reason=reason, message=first["msg"], field_path=path, details=details)
+
+
+def _explained(error: ErrorDetails) -> ErrorDetails:
+    """The text rules fail as one regex pattern; say which rule the text broke."""
+    ctx = error.get("ctx") or {}
+    if error["type"] == "string_pattern_mismatch" and ctx.get("pattern") == TEXT_PATTERN:
+        kind, message = explain_text(str(error.get("input", "")))
+        return {**error, "type": kind, "msg": message}
+    return error
 
 
 def _reason(error: ErrorDetails, raw: bytes) -> RejectReason:

@@ -22,6 +22,7 @@ from consumer.contract import RejectReason
 from consumer.database import Database
 from consumer.db_faults import Fault, classify, deployment_error, primary_message
 from consumer.deadletter import DeadLetterPublisher, DeadLetterTopicError
+from consumer.facts import fact_position
 from consumer.isolation import find_refused
 from consumer.metrics import ConsumerMetrics
 from consumer.validation import Rejection
@@ -182,16 +183,12 @@ class WriterThread:
         refused = find_refused(
             self._db.connection(),
             batch.rows,
-            [
-                calls.get(key, [])
-                for key in zip(batch.sources.partitions, batch.sources.offsets, strict=True)
-            ],
+            [calls.get(fact_position(row), []) for row in batch.rows],
             with_aggregates=self._with_aggregates,
         )
         if not refused:
             return False
         batch.reject_rows(
-            self._topic,
             {
                 index: Rejection(
                     RejectReason.DB_REJECTED,

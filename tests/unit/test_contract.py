@@ -31,10 +31,12 @@ from consumer.contract import (
     EventType,
     PageView,
     Purchase,
+    RejectReason,
     SupportCall,
     TimeWindow,
 )
 from consumer.schema_export import SCHEMA_PATH, main, render_schema
+from consumer.validation import Rejection, decode_event
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -234,10 +236,26 @@ def test_blank_and_nul_text_is_rejected() -> None:
         "transcript": " x ",
     }
     assert isinstance(_validate(_event("support_call", **call)), SupportCall)
-    assert _error_types(_event("support_call", **{**call, "transcript": " \n\t\r "})) == [
-        "string_blank"
+    blank = decode_event(
+        json.dumps(_event("support_call", **{**call, "transcript": " \n\t\r "})).encode(),
+        window=WINDOW,
+        max_bytes=1_000_000,
+    )
+    assert isinstance(blank, Rejection)
+    assert (blank.reason, blank.field_path) == (RejectReason.INVALID_VALUE, "transcript")
+    assert [(d.error_type, d.message) for d in blank.details] == [
+        ("string_blank", "text must not be blank")
     ]
-    assert _error_types(_event("support_call", **{**call, "agent_name": "A\x00"})) == ["string_nul"]
+    nul = decode_event(
+        json.dumps(_event("support_call", **{**call, "agent_name": "A\x00"})).encode(),
+        window=WINDOW,
+        max_bytes=1_000_000,
+    )
+    assert isinstance(nul, Rejection)
+    assert (nul.reason, nul.field_path) == (RejectReason.INVALID_VALUE, "agent_name")
+    assert [(d.error_type, d.message) for d in nul.details] == [
+        ("string_nul", "text must not contain NUL characters")
+    ]
 
 
 def test_a_window_wider_than_the_calendar_bounds_nothing() -> None:

@@ -24,6 +24,7 @@ from consumer.deadletter import (
     minimal,
     outgoing,
 )
+from consumer.facts import fact_position
 from consumer.kafka_records import HeaderKey, SkipCause, SkippedOffsets, header_key
 from consumer.ledger import classify_gap
 from consumer.settings import Settings
@@ -136,16 +137,14 @@ def test_an_enrichment_that_raises_dead_letters_that_record_only(
 
 
 def test_rows_postgresql_refuses_become_dead_letters() -> None:
-    validated = _batch(_record(0, _login()), _record(1, _login()), _record(2, _login())).validate(
-        limits=LIMITS, expected={0: 0}, log_start=lambda _: 0
-    )
-    validated.reject_rows(
-        "events", {1: Rejection(RejectReason.DB_REJECTED, "no", sqlstate="22003")}
-    )
-    assert validated.sources.offsets == [0, 2]
+    records = [_record(offset, _login()) for offset in range(3)]
+    validated = _batch(*records).validate(limits=LIMITS, expected={0: 0}, log_start=lambda _: 0)
+    validated.reject_rows({1: Rejection(RejectReason.DB_REJECTED, "no", sqlstate="22003")})
+    assert [fact_position(row) for row in validated.rows] == [(0, 0), (0, 2)]
     assert len(validated.rows) == len(validated.event_times) == 2
     [letter] = validated.letters
     assert (letter.offset, letter.rejection.sqlstate) == (1, "22003")
+    assert letter.value == records[1].value  # the original record
     assert validated.acked == [False]
     assert (validated.slices[0].valid, validated.slices[0].dead_lettered) == (2, 1)
 
