@@ -39,7 +39,7 @@ lint: venv
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy .
-	$(PY) -m consumer.schema_export --check
+	$(PY) -m pulse.schema_export --check
 
 unit: venv
 	$(PY) -m pytest -m "not integration"

@@ -30,8 +30,8 @@ from bench.profiling import top_functions
 from bench.report import Context, render, write
 from bench.scratch import create_topic, delete_topics, unique_name
 from bench.summary import Target, summarize
-from consumer.errors import PulseError
-from consumer.settings import Settings, load_settings
+from pulse.errors import PulseError
+from pulse.settings import Settings, load_settings
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 QUICK_EVENTS, QUICK_RUNS = 50_000, 1

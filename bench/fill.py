@@ -17,12 +17,12 @@ import psycopg
 from kafka.consumer.fetcher import ConsumerRecord
 
 from bench.servers import PostgresCpu
-from consumer.batch import Batch, Limits, ValidatedBatch
-from consumer.migrations import migrate
-from consumer.settings import Settings
-from consumer.writer import WriteResult, prepare_connection, write_batch
+from consumer.ingest.batch import Batch, Limits, ValidatedBatch
+from consumer.store.migrations import migrate
+from consumer.store.writer import WriteResult, prepare_connection, write_batch
 from producer.app import ClockChoice, make_simulator
 from producer.faults import FaultPlan
+from pulse.settings import Settings
 
 TOPIC = "bench.fill"  # written into facts.topic and partition_offsets; no such Kafka topic
 PARTITION = 0

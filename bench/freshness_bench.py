@@ -30,8 +30,8 @@ from bench.histogram import quantile, scrape_buckets
 from bench.lag import LagSampler, rate_between
 from bench.scratch import create_topic, delete_topics, scratch_database, unique_name
 from bench.section import RESULTS_DIR, run_reporting_errors, write_results
-from consumer.errors import PulseError
-from consumer.settings import Settings, load_settings
+from pulse.errors import PulseError
+from pulse.settings import Settings, load_settings
 from stack.process import die_with_parent
 
 QUICK_RATES, QUICK_DURATION_S = (1000,), 10.0

@@ -19,8 +19,8 @@ import psycopg
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from consumer.contract import Device, Location, PageView
-from consumer.sqlfiles import load_sql
+from pulse.contract import Device, Location, PageView
+from pulse.sqlfiles import load_sql
 
 # Markers go this far back (inside the late horizon, far from the live traffic's minutes)
 # and use at most this many minutes: 4 hours of markers at 5 per second.

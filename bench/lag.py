@@ -13,7 +13,7 @@ from kafka import KafkaConsumer
 from kafka.errors import KafkaError
 from kafka.structs import TopicPartition
 
-from consumer.sqlfiles import load_sql
+from pulse.sqlfiles import load_sql
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import psycopg
 
-from consumer.errors import ConfigError
+from pulse.errors import ConfigError
 from stack.paths import read_versions
 
 _REPO = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from consumer.settings import Settings
+from pulse.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

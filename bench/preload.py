@@ -14,7 +14,7 @@ from kafka import KafkaConsumer
 from kafka.structs import TopicPartition
 
 from bench.contenders._child import REPO, child_env
-from consumer.errors import PulseError
+from pulse.errors import PulseError
 
 # Oversized records are ~64 KiB each, 200 times a normal event: at the share of the other
 # defect kinds they would be most of the topic's bytes. They get a tenth of that share.

@@ -20,15 +20,15 @@ from pathlib import Path
 from kafka.admin import KafkaAdminClient
 from kafka.codec import has_lz4
 
-from consumer.errors import PulseError
-from consumer.kafka_security import kafka_security
-from consumer.settings import Settings, load_settings
 from producer.app import ClockChoice, make_simulator
 from producer.faults import FaultPlan
 from producer.publisher import Publisher, ensure_topic, resolve_compression
 from producer.runner import RunLimits, run
 from producer.simulator import Simulator
 from producer.summary import Summary
+from pulse.errors import PulseError
+from pulse.kafka_security import kafka_security
+from pulse.settings import Settings, load_settings
 
 # Medians of --repeat runs are reported, since a shared 2-core machine is noisy.
 PARTITIONS = 3

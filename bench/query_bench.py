@@ -36,8 +36,8 @@ from bench.section import (
     run_reporting_errors,
     write_results,
 )
-from consumer.settings import Settings, load_settings
-from consumer.sqlfiles import SQL_ROOT, load_sql
+from pulse.settings import Settings, load_settings
+from pulse.sqlfiles import SQL_ROOT, load_sql
 
 QUICK_FACTS, QUICK_RUNS = 20_000, 5
 TARGET_P95_S = 0.050

@@ -23,7 +23,7 @@ from bench.group_run import GroupRun, fresh_topic, run_group
 from bench.preload import Mix, preload
 from bench.scratch import delete_topics
 from bench.section import RESULTS_DIR, machine_line, run_reporting_errors, write_results
-from consumer.settings import Settings, load_settings
+from pulse.settings import Settings, load_settings
 
 QUICK_EVENTS, QUICK_LEVELS = 20_000, (1, 2)
 

@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 from kafka.errors import KafkaError
 
-from consumer.errors import PulseError
+from pulse.errors import PulseError
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 

@@ -18,43 +18,52 @@ from kafka import KafkaConsumer
 from kafka.errors import KafkaError
 from prometheus_client import CollectorRegistry, start_http_server
 
-from consumer.database import Database
-from consumer.deadletter import DeadLetterPublisher
-from consumer.dlq.cli import add_dlq_parser, run_dlq
-from consumer.errors import ConfigError, PulseError, ServiceUnavailableError
-from consumer.kafka_client import open_client
-from consumer.kafka_records import install as install_record_reader
-from consumer.kafka_security import kafka_security
-from consumer.ledger_topic import check_ledger_against_topic
-from consumer.logs import configure_logging
-from consumer.loop import ConsumerLoop, LoopOptions
-from consumer.metrics import ConsumerMetrics
-from consumer.migrations import ensure_current, migrate
-from consumer.reconcile import format_report, reconcile_database
-from consumer.secrets import redact, settings_secrets
-from consumer.settings import Settings, load_settings
+from consumer.deadletters.cli import add_dlq_parser, run_dlq
+from consumer.deadletters.letters import DeadLetterPublisher
+from consumer.ingest.loop import ConsumerLoop, LoopOptions
+from consumer.ingest.records import install as install_record_reader
+from consumer.observe.metrics import ConsumerMetrics
+from consumer.store.database import Database
+from consumer.store.ledger_topic import check_ledger_against_topic
+from consumer.store.migrations import ensure_current, migrate
+from consumer.store.reconcile import format_report, reconcile_database
+from pulse.cli_help import ENV_NOTE, setting_option
+from pulse.errors import ConfigError, PulseError, ServiceUnavailableError
+from pulse.kafka_client import open_client
+from pulse.kafka_security import kafka_security
+from pulse.logs import configure_logging
+from pulse.secrets import redact, settings_secrets
+from pulse.settings import Settings, load_settings
 
 logger = logging.getLogger("consumer")
 
+RUN_HELP = (
+    "Consume activity events into PostgreSQL: validate each record, dead-letter the bad "
+    "ones, and write facts, aggregates and offsets in one transaction per batch."
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m consumer", description=__doc__)
+    parser = argparse.ArgumentParser(prog="pulse-consumer", description=__doc__, epilog=ENV_NOTE)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="consume events into PostgreSQL")
+    run = commands.add_parser(
+        "run", help="consume events into PostgreSQL", description=RUN_HELP, epilog=ENV_NOTE
+    )
     _connection_flags(run)
-    run.add_argument("--topic", dest="kafka_topic")
-    run.add_argument("--dlq-topic", dest="kafka_dlq_topic")
-    run.add_argument("--group", dest="kafka_group_id")
-    run.add_argument("--metrics-host", dest="metrics_host")
-    run.add_argument("--metrics-port", dest="metrics_port", type=int)
-    run.add_argument("--batch-max-records", dest="batch_max_records", type=int)
-    run.add_argument("--batch-max-age-ms", dest="batch_max_age_ms", type=int)
+    setting_option(run, "--topic", "kafka_topic", metavar="NAME")
+    setting_option(run, "--dlq-topic", "kafka_dlq_topic", metavar="NAME")
+    setting_option(run, "--group", "kafka_group_id", metavar="ID")
+    setting_option(run, "--metrics-host", "metrics_host", metavar="HOST")
+    setting_option(run, "--metrics-port", "metrics_port", type=int, metavar="PORT")
+    setting_option(run, "--batch-max-records", "batch_max_records", type=int, metavar="N")
+    setting_option(run, "--batch-max-age-ms", "batch_max_age_ms", type=int, metavar="MS")
     run.add_argument(
         "--no-aggregates",
         dest="aggregates_enabled",
         action="store_const",
         const=False,
-        help="store facts only (benchmarks); the aggregates go stale",
+        help="store facts only (benchmarks); the aggregates go stale (env "
+        "AGGREGATES_ENABLED=false; default: aggregates on)",
     )
     run.add_argument(
         "--exit-when-idle",
@@ -64,14 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 0 once caught up and idle this long (tests, benchmarks, backfills)",
     )
     migrate_parser = commands.add_parser(
-        "migrate", help="apply pending SQL migrations, as the owner role"
+        "migrate", help="apply pending SQL migrations, as the owner role", epilog=ENV_NOTE
     )
     # No --database-url here: migrate never connects as the consumer's role.
-    migrate_parser.add_argument("--migrations-database-url", dest="migrations_database_url")
-    migrate_parser.add_argument("--log-level", dest="log_level")
+    setting_option(
+        migrate_parser, "--migrations-database-url", "migrations_database_url", metavar="URL"
+    )
+    setting_option(migrate_parser, "--log-level", "log_level", metavar="LEVEL")
     check = commands.add_parser(
         "reconcile",
         help="recompute every aggregate from the facts; exit 1 if any differs",
+        epilog=ENV_NOTE,
     )
     _connection_flags(check)
     check.add_argument(
@@ -87,9 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _connection_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--bootstrap-servers", dest="kafka_bootstrap_servers")
-    parser.add_argument("--database-url", dest="database_url")
-    parser.add_argument("--log-level", dest="log_level")
+    setting_option(parser, "--bootstrap-servers", "kafka_bootstrap_servers", metavar="HOSTS")
+    setting_option(parser, "--database-url", "database_url", metavar="URL")
+    setting_option(parser, "--log-level", "log_level", metavar="LEVEL")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

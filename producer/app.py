@@ -15,9 +15,6 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from consumer.errors import ConfigError
-from consumer.kafka_security import kafka_security
-from consumer.settings import Settings
 from producer.clock import (
     DAY_US,
     HOUR_US,
@@ -34,6 +31,9 @@ from producer.simulator import Simulator
 from producer.summary import Summary
 from producer.truth import TruthWriter
 from producer.world import build_world
+from pulse.errors import ConfigError
+from pulse.kafka_security import kafka_security
+from pulse.settings import Settings
 
 # Without --count, a simulated day holds this many events per user (on average).
 EVENTS_PER_USER_DAY = 4.0

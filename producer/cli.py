@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from consumer.errors import ConfigError, PulseError
-from consumer.settings import Settings, load_settings
 from producer.app import ClockChoice, Run, build_run
 from producer.publisher import COMPRESSIONS
 from producer.records import EXPECTED_REASON, Defect
+from pulse.cli_help import setting_option
+from pulse.errors import ConfigError, PulseError
+from pulse.settings import Settings, load_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -118,9 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=_positive_int, default=256 * 1024, help="bytes per partition batch"
     )
     limits = parser.add_argument_group("validation limits (defaults from the settings)")
-    limits.add_argument("--max-event-bytes", type=int, metavar="BYTES")
-    limits.add_argument("--late-horizon-days", type=float, metavar="DAYS")
-    limits.add_argument("--clock-skew-seconds", type=float, metavar="SECONDS")
+    setting_option(limits, "--max-event-bytes", "max_event_bytes", type=int, metavar="BYTES")
+    setting_option(limits, "--late-horizon-days", "late_horizon_days", type=float, metavar="DAYS")
+    setting_option(
+        limits, "--clock-skew-seconds", "clock_skew_seconds", type=float, metavar="SECONDS"
+    )
     faults = parser.add_argument_group("fault injection (ratios per valid event, all 0 by default)")
     faults.add_argument(
         "--defects-ratio",

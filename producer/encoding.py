@@ -8,7 +8,7 @@ import random
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from consumer.contract import SCHEMA_VERSION
+from pulse.contract import SCHEMA_VERSION
 
 _HEAD = '{"schema_version":' + str(SCHEMA_VERSION) + ',"event_id":"'
 _UUID_VERSION_MASK = ~(0xF000 << 64) & ((1 << 128) - 1)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
-from consumer.contract import Device
 from producer.encoding import new_id
 from producer.sampling import WeightedPicker, pareto_weight
+from pulse.contract import Device
 
 # (country code, Faker locale, share of users). Non-ASCII city names are deliberate:
 # they exercise UTF-8 end to end.

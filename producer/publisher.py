@@ -15,8 +15,8 @@ from kafka.codec import has_gzip, has_lz4
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 from kafka.partitioner.default import murmur2
 
-from consumer.errors import ConfigError, ServiceUnavailableError
-from consumer.kafka_client import open_client
+from pulse.errors import ConfigError, ServiceUnavailableError
+from pulse.kafka_client import open_client
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from consumer.contract import RejectReason
+from pulse.contract import RejectReason
 
 
 class Defect(StrEnum):

@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from consumer.errors import PulseError
-from consumer.settings import load_settings
+from pulse.errors import PulseError
+from pulse.settings import load_settings
 from stack import console, database_pairing, kafka, postgres, prometheus, prune
 from stack.config import StackConfig, from_settings
 from stack.errors import StackError

@@ -11,9 +11,9 @@ from psycopg.conninfo import conninfo_to_dict
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from consumer.errors import ConfigError
-from consumer.secrets import redact
-from consumer.settings import Settings
+from pulse.errors import ConfigError
+from pulse.secrets import redact
+from pulse.settings import ENV_FILE, Settings
 from stack.kafka.config import parse_bootstrap
 
 # The demo's password of the read-only role, documented as such in the README: set
@@ -26,7 +26,13 @@ class StackSettings(BaseSettings):
 
     Environment variable names are the field names in upper case."""
 
-    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+    model_config = SettingsConfigDict(
+        frozen=True,
+        extra="ignore",
+        case_sensitive=False,
+        env_file=ENV_FILE,
+        env_file_encoding="utf-8",
+    )
 
     reader_database_url: SecretStr = Field(
         SecretStr(DEMO_READER_URL),

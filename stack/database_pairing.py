@@ -14,7 +14,7 @@ from kafka.errors import KafkaError
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from consumer.sqlfiles import load_sql
+from pulse.sqlfiles import load_sql
 from stack import console
 from stack.config import DatabaseTarget
 from stack.errors import StartError

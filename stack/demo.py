@@ -18,7 +18,8 @@ import psycopg
 from prometheus_client.parser import text_string_to_metric_families
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from consumer.settings import Settings, load_settings
+from producer.records import Defect
+from pulse.settings import Settings, load_settings
 from stack.config import DEMO_READER_URL, load_stack_settings
 from stack.errors import StackError
 from stack.paths import PROMETHEUS_HOST, PROMETHEUS_PORT, REPO_ROOT
@@ -38,6 +39,11 @@ class Snapshot:
     lag: float
 
 
+# The demo's traffic: every defect kind and exact re-sends, each at this ratio per valid event.
+DEFECT_RATIO = 0.01
+DUPLICATE_RATIO = 0.01
+
+
 def main(argv: Sequence[str]) -> int:
     args = _parse(argv)
     settings = load_settings()
@@ -48,7 +54,7 @@ def main(argv: Sequence[str]) -> int:
     consumer = _spawn("consumer", [sys.executable, "-m", "consumer", "run"])
     producer = _spawn("producer", _producer_command(args.rate))
     print(
-        f"demo: producer at {args.rate:g} events/s (1% broken, 1% re-sent) and consumer "
+        f"demo: producer at {args.rate:g} events/s ({_injected()}) and consumer "
         f"running; logs in {DEMO_DIR.relative_to(REPO_ROOT)}/. "
         + ("Ctrl-C stops them." if args.seconds is None else f"Stops in {args.seconds:g} s."),
         flush=True,
@@ -77,10 +83,22 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
+def _injected() -> str:
+    """What the demo's producer sends besides valid events, as a share of all records."""
+    kinds = len(Defect)
+    per_valid = 1 + kinds * DEFECT_RATIO + DUPLICATE_RATIO
+    return (
+        f"{kinds} defect kinds at {DEFECT_RATIO:.0%} of valid events each: about "
+        f"{kinds * DEFECT_RATIO / per_valid:.0%} of records are dead-lettered, and "
+        f"{DUPLICATE_RATIO / per_valid:.0%} are re-sent duplicates"
+    )
+
+
 def _producer_command(rate: float) -> list[str]:
     return [
         sys.executable, "-m", "producer", "--live", "--rate", f"{rate:g}",
-        "--defects-ratio", "0.01", "--duplicate-ratio", "0.01", "--no-progress",
+        "--defects-ratio", f"{DEFECT_RATIO:g}", "--duplicate-ratio", f"{DUPLICATE_RATIO:g}",
+        "--no-progress",
     ]  # fmt: skip
 
 

@@ -3,7 +3,7 @@ the fix, so the CLI prints them (and any log tail they carry) without a tracebac
 
 from __future__ import annotations
 
-from consumer.errors import PulseError, ServiceUnavailableError
+from pulse.errors import PulseError, ServiceUnavailableError
 
 
 class StackError(PulseError):

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from consumer.errors import ConfigError
+from pulse.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-from consumer.errors import ConfigError
+from pulse.errors import ConfigError
 from stack import apt, console
 from stack.config import DatabaseTarget
 from stack.errors import MissingToolError, PortInUseError, StartError

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from consumer.errors import PulseError
+from pulse.errors import PulseError
 
 
 def read_pid(pid_file: Path) -> int | None:

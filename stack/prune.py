@@ -13,7 +13,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from consumer.sqlfiles import load_sql
+from pulse.errors import first_line
+from pulse.sqlfiles import load_sql
 from stack import console
 from stack.config import DatabaseTarget
 from stack.errors import StackError
@@ -63,7 +64,7 @@ def find_archives(db: DatabaseTarget) -> list[Archive]:
     except psycopg.Error as exc:
         raise PruneError(
             f"could not list the databases of {db.address} as {db.user}: "
-            f"{_first_line(exc)}. Is PostgreSQL up (`make status`)?"
+            f"{first_line(exc)}. Is PostgreSQL up (`make status`)?"
         ) from exc
     archives = []
     for name, size, owner in rows:
@@ -129,7 +130,7 @@ def drop(db: DatabaseTarget, archive: Archive) -> None:
             conn.execute(statement)
     except psycopg.errors.ObjectInUse as exc:
         raise PruneError(
-            f"database {archive.name} is in use ({_first_line(exc)}): close the clients "
+            f"database {archive.name} is in use ({first_line(exc)}): close the clients "
             "connected to it (psql, Grafana, a consumer), then run prune again."
         ) from exc
     except psycopg.errors.InsufficientPrivilege as exc:
@@ -138,7 +139,7 @@ def drop(db: DatabaseTarget, archive: Archive) -> None:
             f"it as its owner or as the postgres user (`dropdb {archive.name}`)."
         ) from exc
     except psycopg.Error as exc:
-        raise PruneError(f"could not drop database {archive.name}: {_first_line(exc)}") from exc
+        raise PruneError(f"could not drop database {archive.name}: {first_line(exc)}") from exc
 
 
 def prune(
@@ -163,8 +164,3 @@ def prune(
         drop(db, archive)
         console.info(f"dropped {archive.name} ({human_bytes(archive.size_bytes)})")
     return len(archives)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

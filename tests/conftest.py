@@ -21,7 +21,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from testcontainers.community.kafka import KafkaContainer
 from testcontainers.community.postgres import PostgresContainer
 
-from consumer.settings import Settings
+from pulse.settings import Settings
 from tests.databases import scratch_database
 
 REPO = Path(__file__).resolve().parent.parent

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from consumer.kafka_security import kafka_security
-from consumer.settings import Settings
+from pulse.kafka_security import kafka_security
+from pulse.settings import Settings
 
 
 def pulse_fetch_config(settings: Settings, *, group_id: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import psycopg
 from kafka import KafkaConsumer
 
 from bench.baselines.fetch import pulse_fetch_config
-from consumer.settings import load_settings
+from pulse.settings import load_settings
 
 _CREATE = """
 create table if not exists naive_events (

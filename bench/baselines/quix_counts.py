@@ -26,8 +26,8 @@ from quixstreams import Application, message_context
 from quixstreams.sinks.community.postgresql import PostgreSQLSink
 
 from bench.quix.progress import Progress
-from consumer.contract import TimeWindow
-from consumer.validation import Rejection, decode_event
+from consumer.ingest.decode import Rejection, decode_event
+from pulse.contract import TimeWindow
 
 TABLE = "event_counts"
 COUNTS = f"select count(*), coalesce(sum(events), 0) from {TABLE}"

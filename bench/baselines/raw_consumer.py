@@ -13,7 +13,7 @@ import time
 from kafka import KafkaConsumer
 
 from bench.baselines.fetch import pulse_fetch_config
-from consumer.settings import load_settings
+from pulse.settings import load_settings
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from consumer.calls import detect
 from consumer.calls.text import clean_transcript, normalise_agent_name, turns
-from consumer.contract import SupportCall
+from pulse.contract import SupportCall
 
 # Stored with every enriched call; bump it whenever a change to the rules (patterns.py,
 # detect.py, text.py) can change a result, so rows enriched by other rules can be told apart.

@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from consumer.calls.enrich import CallAnalysis, analyse
-from consumer.facts import FACT_COLUMNS
+from consumer.store.facts import FACT_COLUMNS
 
 # (column, PostgreSQL type) in COPY order; the types let COPY use the binary format.
 CALL_COLUMN_TYPES: tuple[tuple[str, str], ...] = (
@@ -50,7 +50,7 @@ def call_row(event_id: UUID, partition: int, offset: int, found: CallAnalysis) -
 
 
 def call_rows_from_facts(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The call rows of fact rows (`consumer.facts.fact_row`), for writers that were not
+    """The call rows of fact rows (`consumer.store.facts.fact_row`), for writers that were not
     handed them (`Batch.validate` computes them while the previous batch is written)."""
     i_type, i_name, i_text = _FACT["event_type"], _FACT["agent_name"], _FACT["transcript"]
     i_id, i_part, i_off = _FACT["event_id"], _FACT["source_partition"], _FACT["source_offset"]

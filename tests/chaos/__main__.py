@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from consumer.settings import Settings
+from pulse.settings import Settings
 from tests.chaos.context import chaos_context
 from tests.chaos.profiles import PROFILES
 from tests.chaos.report import Outcome, format_table

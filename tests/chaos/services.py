@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from consumer.settings import Settings
+from pulse.settings import Settings
 from stack import postgres
 from stack.config import from_settings
 from stack.kafka import broker

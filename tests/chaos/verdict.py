@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 
-from consumer.reconcile import reconcile_database
+from consumer.store.reconcile import reconcile_database
 from producer.truth import TruthLine, read_truth
 from tests.chaos.report import Outcome
 from tests.integration.harness import REPO, offsets, read_whole_topic

@@ -20,11 +20,11 @@ from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 
-from consumer.contract import RejectReason
-from consumer.settings import Settings
 from producer.app import ClockChoice, make_simulator
 from producer.faults import FaultPlan
 from producer.records import EXPECTED_REASON, Defect
+from pulse.contract import RejectReason
+from pulse.settings import Settings
 from tests.conformance.mutations import encode, mutations
 from tests.conformance.schema_strategy import from_schema
 from tests.conformance.verdicts import load_schema

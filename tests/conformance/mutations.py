@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from consumer.contract import (
+from pulse.contract import (
     MAX_COMMENT_LENGTH,
     MAX_DURATION_SECONDS,
     MAX_ID_LENGTH,

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from consumer.contract import RejectReason, TimeWindow
-from consumer.settings import Settings
-from consumer.validation import Rejection, decode_event
+from consumer.ingest.decode import Rejection, decode_event
+from pulse.contract import RejectReason, TimeWindow
+from pulse.settings import Settings
 from tests.conformance.corpus import Case, corpus_lines
 from tests.conformance.verdicts import (
     Outcome,

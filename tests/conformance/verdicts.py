@@ -18,7 +18,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from consumer.schema_export import SCHEMA_PATH
+from pulse.schema_export import SCHEMA_PATH
 
 JS_DIR = Path(__file__).resolve().parent / "js"
 # One line per conformance run, printed at the end of the pytest session (conftest).

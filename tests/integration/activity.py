@@ -22,10 +22,10 @@ from typing import Any
 
 import psycopg
 
-from consumer.contract import EVENT_ADAPTER
-from consumer.facts import fact_row
-from consumer.migrations import migrate
-from consumer.writer import PartitionSlice, load_offsets, prepare_connection, write_batch
+from consumer.store.facts import fact_row
+from consumer.store.migrations import migrate
+from consumer.store.writer import PartitionSlice, load_offsets, prepare_connection, write_batch
+from pulse.contract import EVENT_ADAPTER
 from tests.integration.harness import Record
 
 CATEGORIES = ("tech", "business", "health", "lifestyle")

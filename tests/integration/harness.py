@@ -21,8 +21,8 @@ from typing import Any
 import psycopg
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from consumer.kafka_records import SkippedOffsets
-from consumer.kafka_records import install as install_record_reader
+from consumer.ingest.records import SkippedOffsets
+from consumer.ingest.records import install as install_record_reader
 
 REPO = Path(__file__).resolve().parents[2]
 

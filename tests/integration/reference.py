@@ -21,7 +21,7 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 
-from consumer.reconcile import reconciled_aggregates
+from consumer.store.reconcile import reconciled_aggregates
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CONTENT_TYPES = ("page_view", "click", "like", "comment", "share", "page_edit", "page_create")

@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from consumer.reconcile import reconcile
+from consumer.store.reconcile import reconcile
 from tests.databases import scratch_database
 from tests.integration import activity, harness, reference
 

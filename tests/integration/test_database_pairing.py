@@ -10,7 +10,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from consumer.migrations import migrate
+from consumer.store.migrations import migrate
 from stack.config import parse_database_url
 from stack.database_pairing import ensure_paired
 from tests.databases import scratch_database

@@ -17,7 +17,7 @@ import pytest
 from psycopg import sql
 from pydantic import SecretStr
 
-from consumer.settings import Settings
+from pulse.settings import Settings
 from stack.config import StackSettings
 from tests.databases import as_role, scratch_database
 from tests.integration import harness

@@ -18,7 +18,7 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 
-from consumer.kafka_records import HeaderKey
+from consumer.ingest.records import HeaderKey
 from tests.integration import harness
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -18,11 +18,11 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
 
-from consumer.contract import TimeWindow
-from consumer.settings import Settings
-from consumer.validation import Rejection, decode_event
+from consumer.ingest.decode import Rejection, decode_event
 from producer.cli import main
 from producer.truth import read_truth
+from pulse.contract import TimeWindow
+from pulse.settings import Settings
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]

@@ -18,8 +18,8 @@ import psycopg
 import pytest
 from kafka.admin import KafkaAdminClient, NewTopic
 
-from consumer.contract import EventType
-from consumer.sqlfiles import SQL_ROOT
+from pulse.contract import EventType
+from pulse.sqlfiles import SQL_ROOT
 from tests.databases import scratch_database
 from tests.integration import activity, harness, reference
 from tests.integration.reference import Fact, Mapping

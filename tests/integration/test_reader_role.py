@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from consumer.sqlfiles import SQL_ROOT
+from pulse.sqlfiles import SQL_ROOT
 from tests import grafana
 from tests.databases import as_role, scratch_database
 from tests.integration.harness import REPO

@@ -16,8 +16,8 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from consumer.migrations import migrate
-from consumer.settings import Settings, load_settings
+from consumer.store.migrations import migrate
+from pulse.settings import Settings, load_settings
 from tests.databases import as_role, scratch_database
 from tests.integration import harness
 from tests.integration.harness import REPO

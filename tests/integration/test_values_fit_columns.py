@@ -16,8 +16,8 @@ import psycopg
 import pytest
 
 from consumer.calls.text import amounts
-from consumer.contract import EVENT_ADAPTER, TimeWindow
-from consumer.facts import FACT_COLUMNS, fact_row
+from consumer.store.facts import FACT_COLUMNS, fact_row
+from pulse.contract import EVENT_ADAPTER, TimeWindow
 from tests.integration import harness
 
 pytestmark = pytest.mark.integration

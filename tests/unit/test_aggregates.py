@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from consumer import cli
-from consumer.aggregates import AGGREGATES_DIR, aggregate_statements
-from consumer.migrations import MIGRATIONS_DIR
-from consumer.reconcile import RECONCILE_DIR, Drift, format_report, reconciled_aggregates
-from consumer.sqlfiles import SQL_ROOT, load_sql
+from consumer.store.aggregates import AGGREGATES_DIR, aggregate_statements
+from consumer.store.migrations import MIGRATIONS_DIR
+from consumer.store.reconcile import RECONCILE_DIR, Drift, format_report, reconciled_aggregates
+from pulse.sqlfiles import SQL_ROOT, load_sql
 
 QUERIES_DIR = SQL_ROOT / "queries"
 _CREATE_TABLE = re.compile(r"^create table (\w+)", re.MULTILINE)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from consumer.breaker import DeadLetterBreaker
+from consumer.ingest.breaker import DeadLetterBreaker
 
 
 def test_does_not_judge_before_a_full_window() -> None:

@@ -13,9 +13,9 @@ import pytest
 from consumer.calls.enrich import RULES_VERSION, ConversionKind, Sentiment, analyse
 from consumer.calls.rows import CALL_COLUMNS, call_rows_from_facts
 from consumer.calls.text import amounts, clean_transcript, normalise_agent_name
-from consumer.contract import RejectReason, SupportCall, TimeWindow
-from consumer.facts import fact_row
-from consumer.validation import Rejection, decode_event
+from consumer.ingest.decode import Rejection, decode_event
+from consumer.store.facts import fact_row
+from pulse.contract import RejectReason, SupportCall, TimeWindow
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 WINDOW = TimeWindow(now=NOW, late_horizon=timedelta(days=7), clock_skew=timedelta(minutes=5))

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from consumer.calls import alternatives, corpus
-from consumer.calls.quality import ALL, HOLDOUT
+from bench import calls_alternatives as alternatives
+from bench.calls_quality import ALL, HOLDOUT
+from consumer.calls import corpus
 
 
 @pytest.mark.parametrize("folder", ["", HOLDOUT])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.calls_quality import ALL, HOLDOUT, measure_corpus
 from consumer.calls import corpus
-from consumer.calls.quality import ALL, HOLDOUT, measure_corpus
 from consumer.calls.report import format_table
 from consumer.calls.scoring import QualityReport
 

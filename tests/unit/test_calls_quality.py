@@ -1,5 +1,5 @@
 """The enrichment rules against the simulator's ground truth on 10,000 calls with a fixed
-seed (`python -m consumer.calls.quality --calls 10000 --seed 7` prints the same figures),
+seed (`python -m bench.calls_quality --calls 10000 --seed 7` prints the same figures),
 over all calls and in every transcript layout the simulator writes. The simulator and the
 rules know each other's phrasing, so these bars are higher than the hand-written corpus'
 (tests/unit/test_calls_corpus.py), which is what says whether the rules work."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from consumer.calls.quality import ALL, format_report, measure_simulator
+from bench.calls_quality import ALL, format_report, measure_simulator
 from consumer.calls.report import format_table
 from consumer.calls.scoring import QualityReport
 from producer.transcripts import FORMATS

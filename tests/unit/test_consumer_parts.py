@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from kafka.consumer.fetcher import ConsumerRecord
 
-from consumer.backoff import Backoff
-from consumer.batch import Batch, Limits
-from consumer.contract import TimeWindow
-from consumer.deadletter import DeadLetter, dead_letter_headers
-from consumer.logs import KeyValueFormatter
-from consumer.migrations import MigrationError, discover
-from consumer.validation import Rejection, decode_event
+from consumer.deadletters.letters import DeadLetter, dead_letter_headers
+from consumer.ingest.batch import Batch, Limits
+from consumer.ingest.decode import Rejection, decode_event
+from consumer.store.migrations import MigrationError, discover
+from pulse.backoff import Backoff
+from pulse.contract import TimeWindow
+from pulse.logs import KeyValueFormatter
 
 NOW = datetime.now(UTC)
 WINDOW = TimeWindow(NOW, timedelta(days=1), timedelta(minutes=5))
@@ -60,7 +60,12 @@ def test_backoff_doubles_and_stays_within_its_bound() -> None:
 
 def test_log_lines_are_key_value_with_context() -> None:
     record = logging.makeLogRecord(
-        {"name": "consumer.loop", "levelname": "INFO", "msg": "partitions assigned", "count": 3}
+        {
+            "name": "consumer.ingest.loop",
+            "levelname": "INFO",
+            "msg": "partitions assigned",
+            "count": 3,
+        }
     )
     line = KeyValueFormatter().format(record)
     assert 'msg="partitions assigned"' in line

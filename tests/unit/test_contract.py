@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from consumer.contract import (
+from consumer.ingest.decode import Rejection, decode_event
+from pulse.contract import (
     EVENT_ADAPTER,
     INT4_MAX,
     MAX_DURATION_SECONDS,
@@ -35,8 +36,7 @@ from consumer.contract import (
     SupportCall,
     TimeWindow,
 )
-from consumer.schema_export import SCHEMA_PATH, main, render_schema
-from consumer.validation import Rejection, decode_event
+from pulse.schema_export import SCHEMA_PATH, main, render_schema
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -74,7 +74,7 @@ def _error_types(event: dict[str, Any]) -> list[str]:
 
 def test_checked_in_json_schema_is_current() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == render_schema(), (
-        "schema/activity_event.schema.json is stale: run `python -m consumer.schema_export`"
+        "schema/activity_event.schema.json is stale: run `python -m pulse.schema_export`"
     )
 
 
@@ -292,9 +292,9 @@ def test_schema_check_fails_on_a_stale_file(
 ) -> None:
     stale = tmp_path / "activity_event.schema.json"
     stale.write_text(render_schema().replace('"maxLength": 64', '"maxLength": 65'))
-    monkeypatch.setattr("consumer.schema_export.SCHEMA_PATH", stale)
+    monkeypatch.setattr("pulse.schema_export.SCHEMA_PATH", stale)
     assert main(["--check"]) == 1
-    assert "python -m consumer.schema_export" in capsys.readouterr().err
+    assert "python -m pulse.schema_export" in capsys.readouterr().err
     stale.write_text(render_schema())
     assert main(["--check"]) == 0
 

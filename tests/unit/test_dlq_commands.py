@@ -13,14 +13,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from consumer.cli import build_parser, main
-from consumer.contract import TimeWindow
-from consumer.dlq.filters import SelectionStats
-from consumer.dlq.mirror import CHUNK_RECORDS, _chunks, _row
-from consumer.dlq.records import Coordinates, DeadLetterRecord
-from consumer.dlq.replay import ReplayPolicy, Verdict, judge, replay_headers
-from consumer.dlq.replay_report import ReplayReport, render_report, report_json
-from consumer.dlq.show import record_json, render_record
-from consumer.dlq.summary import NOT_DECODABLE, render_summary, summarize, summary_json
+from consumer.deadletters.filters import SelectionStats
+from consumer.deadletters.mirror import CHUNK_RECORDS, _chunks, _row
+from consumer.deadletters.records import Coordinates, DeadLetterRecord
+from consumer.deadletters.replay import ReplayPolicy, Verdict, judge, replay_headers
+from consumer.deadletters.replay_report import ReplayReport, render_report, report_json
+from consumer.deadletters.show import record_json, render_record
+from consumer.deadletters.summary import NOT_DECODABLE, render_summary, summarize, summary_json
+from pulse.contract import TimeWindow
 
 NOW = datetime.now(UTC)
 

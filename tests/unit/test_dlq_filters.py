@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from consumer.dlq.errors import FilterError
-from consumer.dlq.filters import (
+from consumer.deadletters.errors import FilterError
+from consumer.deadletters.filters import (
     OffsetRange,
     Selection,
     SelectionStats,
@@ -19,7 +19,7 @@ from consumer.dlq.filters import (
     parse_time,
     select,
 )
-from consumer.dlq.records import Coordinates, DeadLetterRecord
+from consumer.deadletters.records import Coordinates, DeadLetterRecord
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from kafka.consumer.fetcher import ConsumerRecord
 
-from consumer.contract import TimeWindow
-from consumer.deadletter import DeadLetter, dead_letter_headers
-from consumer.dlq.excerpt import ELLIPSIS, payload_excerpt, safe_bytes, safe_text
-from consumer.dlq.records import Coordinates, from_kafka
-from consumer.validation import Rejection, decode_event
+from consumer.deadletters.excerpt import ELLIPSIS, payload_excerpt, safe_bytes, safe_text
+from consumer.deadletters.letters import DeadLetter, dead_letter_headers
+from consumer.deadletters.records import Coordinates, from_kafka
+from consumer.ingest.decode import Rejection, decode_event
+from pulse.contract import TimeWindow
 
 NOW = datetime.now(UTC)
 WINDOW = TimeWindow(NOW, timedelta(days=1), timedelta(minutes=5))

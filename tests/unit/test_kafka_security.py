@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from consumer.errors import ConfigError
-from consumer.kafka_security import kafka_security
-from consumer.settings import load_settings
+from pulse.errors import ConfigError
+from pulse.kafka_security import kafka_security
+from pulse.settings import load_settings
 
 PASSWORD = "correct-horse-battery"
 

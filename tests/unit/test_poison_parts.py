@@ -14,21 +14,21 @@ import pytest
 from kafka.consumer.fetcher import ConsumerRecord
 from pydantic import ValidationError
 
-from consumer.batch import Batch, Limits
-from consumer.contract import RejectReason
-from consumer.db_faults import Fault, classify, deployment_error
-from consumer.deadletter import (
+from consumer.deadletters.letters import (
     EXCERPT_BYTES,
     MAX_ERRORS_JSON_BYTES,
     DeadLetter,
     minimal,
     outgoing,
 )
-from consumer.facts import fact_position
-from consumer.kafka_records import HeaderKey, SkipCause, SkippedOffsets, header_key
-from consumer.ledger import classify_gap
-from consumer.settings import Settings
-from consumer.validation import FieldError, Rejection
+from consumer.ingest.batch import Batch, Limits
+from consumer.ingest.decode import FieldError, Rejection
+from consumer.ingest.ledger import classify_gap
+from consumer.ingest.records import HeaderKey, SkipCause, SkippedOffsets, header_key
+from consumer.store.facts import fact_position
+from consumer.store.faults import Fault, classify, deployment_error
+from pulse.contract import RejectReason
+from pulse.settings import Settings
 
 LIMITS = Limits(65_536, timedelta(days=400), timedelta(minutes=5))
 STAMP = datetime(2025, 3, 1, 12, tzinfo=UTC)
@@ -126,7 +126,7 @@ def test_an_enrichment_that_raises_dead_letters_that_record_only(
     def explode(*_args: Any) -> Any:
         raise ArithmeticError("boom")
 
-    monkeypatch.setattr("consumer.batch.fact_row", explode)
+    monkeypatch.setattr("consumer.ingest.batch.fact_row", explode)
     validated = _batch(_record(0, _login())).validate(
         limits=LIMITS, expected={0: 0}, log_start=lambda _: 0
     )

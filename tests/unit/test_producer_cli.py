@@ -13,8 +13,6 @@ from typing import Any
 import pytest
 from kafka.errors import KafkaTimeoutError
 
-from consumer.errors import ServiceUnavailableError
-from consumer.settings import Settings
 from producer.app import ClockChoice, make_simulator
 from producer.cli import EXIT_FAILED, EXIT_USAGE, _defect_ratio, build_parser, main
 from producer.faults import FaultPlan
@@ -23,6 +21,8 @@ from producer.records import Defect, Record
 from producer.runner import RunLimits, run
 from producer.summary import Summary
 from producer.truth import TruthWriter, read_truth
+from pulse.errors import ServiceUnavailableError
+from pulse.settings import Settings
 
 
 class _Metadata:

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consumer.contract import TimeWindow
-from consumer.settings import Settings
-from consumer.validation import Rejection, decode_event
+from consumer.ingest.decode import Rejection, decode_event
 from producer.app import ClockChoice, make_simulator
 from producer.clock import wall_now_us
 from producer.faults import DefectFactory, FaultDraw, FaultPlan
 from producer.records import EXPECTED_REASON, Defect, Record
+from pulse.contract import TimeWindow
+from pulse.settings import Settings
 
 SETTINGS = Settings()
 HORIZON = timedelta(days=SETTINGS.late_horizon_days)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from consumer.secrets import MASK, redact, secrets_of
-from consumer.settings import Settings
+from pulse.secrets import MASK, redact, secrets_of
+from pulse.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 

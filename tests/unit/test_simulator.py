@@ -16,15 +16,15 @@ from typing import Any
 
 import pytest
 
-from consumer.contract import EVENT_ADAPTER, TimeWindow
-from consumer.settings import Settings
-from consumer.validation import Rejection, decode_event
+from consumer.ingest.decode import Rejection, decode_event
 from producer import simulator as simulator_module
 from producer.app import ClockChoice, make_simulator
 from producer.clock import DAY_US, HOUR_US, wall_now_us
 from producer.faults import FaultPlan
 from producer.records import Defect, Record
 from producer.simulator import Simulator
+from pulse.contract import EVENT_ADAPTER, TimeWindow
+from pulse.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 SETTINGS = Settings()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from consumer.errors import ConfigError
-from consumer.settings import load_settings
+from pulse.errors import ConfigError
+from pulse.settings import load_settings
 from stack.config import StackSettings, from_settings, is_local, parse_database_url
 from stack.demo import psql_hint
 

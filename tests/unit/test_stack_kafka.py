@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from consumer.errors import ConfigError
+from pulse.errors import ConfigError
 from stack.errors import MissingToolError
 from stack.kafka import config, maven
 from stack.paths import Layout, Versions, read_versions

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from consumer.settings import Settings
+from pulse.settings import Settings
 from stack import prometheus
 from stack.paths import PROMETHEUS_CONFIG, Layout
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from consumer.contract import Purchase, RejectReason, TimeWindow
-from consumer.validation import Rejection, decode_event
+from consumer.ingest.decode import Rejection, decode_event
+from pulse.contract import Purchase, RejectReason, TimeWindow
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 WINDOW = TimeWindow(NOW, timedelta(days=30), timedelta(minutes=5))

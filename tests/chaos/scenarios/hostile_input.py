@@ -18,9 +18,9 @@ from pathlib import Path
 
 import psycopg
 
-from consumer.contract import TimeWindow
-from consumer.settings import Settings
-from consumer.validation import Rejection, decode_event
+from consumer.ingest.decode import Rejection, decode_event
+from pulse.contract import TimeWindow
+from pulse.settings import Settings
 from tests.chaos.context import ChaosContext
 from tests.chaos.hostile import SQL_INJECTIONS, HostileFactory, draw_pool
 from tests.chaos.processes import start_consumer

@@ -1,0 +1,150 @@
+"""`dlq replay`: re-validate dead letters against the current contract and settings, and
+publish those that now pass back to the main topic.
+
+Safe by construction rather than by bookkeeping:
+- a replayed record keeps its original key and bytes, so it carries its original
+  `event_id`; the consumer's event_id dedup stores it once however often it is replayed
+  (a second `--apply` adds duplicates to the counters, never facts);
+- `pulse.replay.count` grows by one per replay and survives a new rejection (deadletter.py
+  carries it over), so `--max-replays` stops a record from cycling forever between the
+  topics when the consumer runs with narrower settings than the replay;
+- records that still fail are left where they are: the dead-letter topic is append-only,
+  and nothing is deleted or rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
+from typing import Any
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+
+from consumer.deadletters.records import REPLAY_COUNT_HEADER, REPLAY_ORIGIN_HEADER, DeadLetterRecord
+from consumer.ingest.decode import Rejection, decode_event
+from pulse.contract import TimeWindow
+from pulse.errors import ServiceUnavailableError
+from pulse.kafka_client import open_client
+
+_FLUSH_EVERY = 1000
+
+
+class Verdict(StrEnum):
+    REPLAY = "replay"  # passes the current contract and settings
+    STILL_FAILS = "still_fails"
+    REFUSED = "refused"  # replayed --max-replays times already
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayPolicy:
+    window: TimeWindow
+    max_bytes: int
+    max_replays: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    record: DeadLetterRecord
+    verdict: Verdict
+    new_reason: str | None  # why it still fails, under the current settings
+    message: str
+
+
+def judge(record: DeadLetterRecord, policy: ReplayPolicy) -> Decision:
+    if record.replay_count >= policy.max_replays:
+        return Decision(
+            record,
+            Verdict.REFUSED,
+            None,
+            f"replayed {record.replay_count} times already (--max-replays {policy.max_replays})",
+        )
+    outcome = decode_event(record.value, window=policy.window, max_bytes=policy.max_bytes)
+    if isinstance(outcome, Rejection):
+        where = f"{outcome.field_path}: " if outcome.field_path else ""
+        return Decision(
+            record, Verdict.STILL_FAILS, outcome.reason.value, f"{where}{outcome.message}"
+        )
+    return Decision(record, Verdict.REPLAY, None, f"{outcome.event_type} {outcome.event_id}")
+
+
+def judge_all(records: Iterator[DeadLetterRecord], policy: ReplayPolicy) -> Iterator[Decision]:
+    for record in records:
+        yield judge(record, policy)
+
+
+def replay_headers(record: DeadLetterRecord) -> list[tuple[str, bytes]]:
+    """The producer's headers, plus how often and from where this record was replayed."""
+    return [
+        *record.original_headers,
+        (REPLAY_COUNT_HEADER, str(record.replay_count + 1).encode()),
+        (REPLAY_ORIGIN_HEADER, str(record.address).encode()),
+    ]
+
+
+class Republisher:
+    """Sends replayed records to the main topic and waits for acks=all on each."""
+
+    def __init__(
+        self,
+        *,
+        bootstrap_servers: str,
+        topic: str,
+        timeout_s: float = 60.0,
+        security: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.topic = topic
+        self._timeout_s = timeout_s
+        self._bootstrap_servers = bootstrap_servers
+        self._pending: list[Any] = []
+        security = dict(security or {})
+        try:
+            self._producer = open_client(
+                partial(
+                    KafkaProducer,
+                    bootstrap_servers=bootstrap_servers,
+                    bootstrap_timeout_ms=10_000,
+                    acks="all",
+                    linger_ms=5,
+                    client_id="pulse-dlq-replay",
+                    **security,
+                ),
+                bootstrap_servers=bootstrap_servers,
+                security=security,
+            )
+        except KafkaError as exc:
+            raise self._failed(exc) from None
+
+    def send(self, record: DeadLetterRecord) -> None:
+        try:
+            self._pending.append(
+                self._producer.send(
+                    self.topic, key=record.key, value=record.value, headers=replay_headers(record)
+                )
+            )
+            if len(self._pending) >= _FLUSH_EVERY:
+                self.flush()
+        except KafkaError as exc:
+            raise self._failed(exc) from None
+
+    def flush(self) -> None:
+        """Returns once Kafka acknowledged every record sent so far; raises otherwise."""
+        try:
+            self._producer.flush(timeout=self._timeout_s)
+            for future in self._pending:
+                future.get(timeout=self._timeout_s)
+        except KafkaError as exc:
+            raise self._failed(exc) from None
+        self._pending.clear()
+
+    def close(self) -> None:
+        self._producer.close(timeout=10)
+
+    def _failed(self, exc: Exception) -> ServiceUnavailableError:
+        return ServiceUnavailableError(
+            f"could not publish to {self.topic} on {self._bootstrap_servers} "
+            f"({type(exc).__name__}: {exc}). Records sent before the failure are on the "
+            "topic; running the replay again is safe (event_id dedup)."
+        )

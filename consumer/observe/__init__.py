@@ -1,0 +1,1 @@
+"""What the consumer tells people: Prometheus metrics and the progress line."""

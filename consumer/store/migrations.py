@@ -1,0 +1,120 @@
+"""Applies the numbered SQL files of `sql/migrations/` in order, once each, recording them
+in `schema_migrations`; safe to run twice and from two processes at once."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from pulse.errors import PulseError
+from pulse.sqlfiles import SQL_ROOT, load_sql
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = SQL_ROOT / "migrations"
+# Any fixed 64-bit number works; it only has to be the same in every Pulse process.
+_ADVISORY_LOCK_KEY = 0x5055_4C53_4500_0001
+_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class MigrationError(PulseError, RuntimeError):
+    """A migration file is malformed, changed after it was applied, or failed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    text: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    migrations = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _NAME.match(path.name)
+        if match is None:
+            raise MigrationError(f"{path.name}: migration files are named NNN_lower_snake.sql")
+        migrations.append(Migration(int(match.group(1)), path.name, path.read_text("utf-8")))
+    versions = [m.version for m in migrations]
+    if len(set(versions)) != len(versions):
+        raise MigrationError(f"two migration files share a number in {directory}")
+    return migrations
+
+
+def migrate(conn: psycopg.Connection[Any]) -> list[str]:
+    """Apply pending migrations; returns the names applied by this call."""
+    applied_now: list[str] = []
+    with conn.transaction():
+        # Transaction-scoped: released at commit even if this process dies.
+        conn.execute("select pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK_KEY,))
+        conn.execute(load_sql("consumer/create_schema_migrations"))
+        rows = conn.execute(load_sql("consumer/applied_migrations")).fetchall()
+        done = {int(version): (name, checksum) for version, name, checksum in rows}
+        for migration in discover():
+            if migration.version in done:
+                _check_unchanged(migration, done[migration.version])
+                continue
+            logger.info("applying migration %s", migration.name)
+            conn.execute(migration.text.encode("utf-8"))
+            conn.execute(
+                load_sql("consumer/record_migration"),
+                {
+                    "version": migration.version,
+                    "name": migration.name,
+                    "checksum": migration.checksum,
+                },
+            )
+            applied_now.append(migration.name)
+    return applied_now
+
+
+def ensure_current(conn: psycopg.Connection[Any]) -> list[str]:
+    """Apply pending migrations when this connection's role may (it owns the schema, as in
+    the tests); a least-privileged role only checks that the schema is current.
+
+    Returns the names applied; raises MigrationError saying to run `migrate` otherwise."""
+    try:
+        return migrate(conn) if pending(conn) else []
+    except psycopg.errors.InsufficientPrivilege:
+        raise MigrationError(
+            "the database schema is not current and the role of DATABASE_URL may not "
+            "migrate it: run `python -m consumer migrate` (it connects as the owner role of "
+            "MIGRATIONS_DATABASE_URL), then start again."
+        ) from None
+
+
+def pending(conn: psycopg.Connection[Any]) -> list[str]:
+    """Names of the migrations not applied yet; needs only `select` on the ledger, so the
+    consumer's role can check the schema version it cannot change."""
+    try:
+        with conn.transaction():
+            rows = conn.execute(load_sql("consumer/applied_migrations")).fetchall()
+    except psycopg.errors.UndefinedTable:
+        rows = []
+    done = {int(version): (name, checksum) for version, name, checksum in rows}
+    waiting = []
+    for migration in discover():
+        if migration.version in done:
+            _check_unchanged(migration, done[migration.version])
+        else:
+            waiting.append(migration.name)
+    return waiting
+
+
+def _check_unchanged(migration: Migration, recorded: tuple[str, str]) -> None:
+    name, checksum = recorded
+    if checksum != migration.checksum:
+        raise MigrationError(
+            f"{migration.name} changed after it was applied (as {name}); add a new "
+            "migration instead of editing an applied one"
+        )

@@ -1,0 +1,183 @@
+"""Writes one batch of valid events into PostgreSQL in a single transaction: facts
+(deduplicated on event_id), every aggregate from the newly inserted facts, and the next
+offset and ledger of each partition."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from consumer.calls.rows import CALL_COLUMNS, CALL_TYPES, call_rows_from_facts
+from consumer.ingest.ledger import PartitionSlice
+from consumer.ingest.records import SkipCause
+from consumer.store.aggregates import apply_aggregates
+from consumer.store.facts import FACT_COLUMNS, FACT_TYPES
+from pulse.errors import PulseError
+from pulse.sqlfiles import load_sql
+
+_COPY_INCOMING = f"copy incoming_events ({', '.join(FACT_COLUMNS)}) from stdin (format binary)"
+_COPY_CALLS = f"copy incoming_calls ({', '.join(CALL_COLUMNS)}) from stdin (format binary)"
+
+__all__ = ["PartitionSlice", "StaleOffsetsError", "WriteResult", "write_batch", "write_rows"]
+
+
+class StaleOffsetsError(PulseError, RuntimeError):
+    """PostgreSQL holds other offsets than this consumer expected: another consumer owns
+    (or owned) the partition. The transaction was rolled back; re-seek and carry on."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    facts_stored: int
+    duplicates: int
+    stored_by_type: Mapping[str, int] = field(default_factory=dict)
+
+
+def prepare_connection(conn: psycopg.Connection[Any]) -> None:
+    """Create the per-connection staging tables; call once after connecting."""
+    with conn.transaction():
+        conn.execute(load_sql("consumer/create_incoming"))
+        conn.execute(load_sql("consumer/create_incoming_calls"))
+
+
+def load_offsets(
+    conn: psycopg.Connection[Any], topic: str, partitions: Sequence[int]
+) -> dict[int, int]:
+    with conn.transaction():
+        rows = conn.execute(
+            load_sql("consumer/load_offsets"), {"topic": topic, "partitions": list(partitions)}
+        ).fetchall()
+    return {int(partition): int(offset) for partition, offset in rows}
+
+
+def write_batch(
+    conn: psycopg.Connection[Any],
+    topic: str,
+    rows: Sequence[tuple[Any, ...]],
+    slices: Sequence[PartitionSlice],
+    *,
+    call_rows: Sequence[tuple[Any, ...]] | None = None,
+    with_aggregates: bool = True,
+) -> WriteResult:
+    """One transaction; raises StaleOffsetsError (rolled back) if offsets moved under us.
+
+    `call_rows` are the enriched support calls among `rows` (`Batch.validate` makes them);
+    None derives them here, so no writer can store a call without its enrichment."""
+    ordered = sorted(slices, key=lambda s: s.partition)
+    if call_rows is None:
+        call_rows = call_rows_from_facts(rows) if with_aggregates else ()
+    with conn.transaction():
+        _check_expected_offsets(conn, topic, ordered)
+        stored_by_partition, stored_by_type = write_rows(
+            conn, rows, call_rows, with_aggregates=with_aggregates
+        )
+        _store_offsets(conn, topic, ordered, stored_by_partition)
+    facts = sum(stored_by_partition.values())
+    valid = sum(s.valid for s in ordered)
+    return WriteResult(facts, valid - facts, stored_by_type)
+
+
+def write_rows(
+    conn: psycopg.Connection[Any],
+    rows: Sequence[tuple[Any, ...]],
+    call_rows: Sequence[tuple[Any, ...]],
+    *,
+    with_aggregates: bool,
+) -> tuple[dict[int, int], dict[str, int]]:
+    """Facts and aggregates of `rows`, inside the caller's transaction, with the staging
+    tables empty on entry; returns the facts inserted by partition and by event type."""
+    if not rows:
+        return {}, {}
+    _copy(conn, _COPY_INCOMING, FACT_TYPES, rows)
+    conn.execute(load_sql("consumer/insert_facts"))
+    if with_aggregates:
+        _copy(conn, _COPY_CALLS, CALL_TYPES, call_rows)
+        apply_aggregates(conn)
+    return _inserted_counts(conn)
+
+
+def _copy(
+    conn: psycopg.Connection[Any],
+    statement: str,
+    types: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    if not rows:
+        return
+    with conn.cursor().copy(statement) as copy:
+        copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
+
+
+def _check_expected_offsets(
+    conn: psycopg.Connection[Any], topic: str, slices: Sequence[PartitionSlice]
+) -> None:
+    rows = conn.execute(
+        load_sql("consumer/lock_offsets"),
+        {"topic": topic, "partitions": [s.partition for s in slices]},
+    ).fetchall()
+    stored = {int(partition): int(offset) for partition, offset in rows}
+    for part in slices:
+        if stored.get(part.partition) != part.expected_offset:
+            raise StaleOffsetsError(
+                f"partition {part.partition}: PostgreSQL holds offset "
+                f"{stored.get(part.partition)}, this consumer expected {part.expected_offset}"
+            )
+
+
+def _inserted_counts(conn: psycopg.Connection[Any]) -> tuple[dict[int, int], dict[str, int]]:
+    by_partition: Counter[int] = Counter()
+    by_type: Counter[str] = Counter()
+    for partition, event_type, count in conn.execute(load_sql("consumer/facts_by_partition")):
+        by_partition[int(partition)] += int(count)
+        by_type[str(event_type)] += int(count)
+    return dict(by_partition), dict(by_type)
+
+
+def _store_offsets(
+    conn: psycopg.Connection[Any],
+    topic: str,
+    slices: Sequence[PartitionSlice],
+    stored_by_partition: Mapping[int, int],
+) -> None:
+    known = [s for s in slices if s.expected_offset is not None]
+    new = [s for s in slices if s.expected_offset is None]
+    if known:
+        params = _offset_params(topic, known, stored_by_partition)
+        params["expected_offsets"] = [s.expected_offset for s in known]
+        _expect_rows(conn.execute(load_sql("consumer/advance_offsets"), params), known)
+    if new:
+        params = _offset_params(topic, new, stored_by_partition)
+        params["first_offsets"] = [s.ledger_start for s in new]
+        _expect_rows(conn.execute(load_sql("consumer/insert_offsets"), params), new)
+
+
+def _offset_params(
+    topic: str, slices: Sequence[PartitionSlice], stored_by_partition: Mapping[int, int]
+) -> dict[str, Any]:
+    facts = [stored_by_partition.get(s.partition, 0) for s in slices]
+    return {
+        "topic": topic,
+        "partitions": [s.partition for s in slices],
+        "next_offsets": [s.next_offset for s in slices],
+        "facts_stored": facts,
+        "duplicates": [s.valid - stored for s, stored in zip(slices, facts, strict=True)],
+        "dead_lettered": [s.dead_lettered for s in slices],
+        "skipped_markers": [s.skipped_of(SkipCause.MARKER) for s in slices],
+        "skipped_aborted": [s.skipped_of(SkipCause.ABORTED) for s in slices],
+        "skipped_retention": [s.skipped_of(SkipCause.RETENTION) for s in slices],
+        "skipped_reset": [s.skipped_of(SkipCause.RESET) for s in slices],
+    }
+
+
+def _expect_rows(cursor: psycopg.Cursor[Any], slices: Sequence[PartitionSlice]) -> None:
+    if cursor.rowcount != len(slices):
+        raise StaleOffsetsError(
+            f"another consumer stored offsets for partitions {[s.partition for s in slices]} "
+            "while this batch was being written"
+        )

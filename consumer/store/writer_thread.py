@@ -1,0 +1,216 @@
+"""The writing half of the consumer: a thread that publishes a batch's dead letters and
+commits its database transaction, while the Kafka thread polls and validates the next
+batch. At most one batch waits while one is written, which bounds memory and slows the
+poller down when the database is slow (backpressure)."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+import psycopg
+from kafka.errors import KafkaError
+
+from consumer.deadletters.letters import DeadLetterPublisher, DeadLetterTopicError
+from consumer.ingest.batch import ValidatedBatch
+from consumer.ingest.decode import Rejection
+from consumer.observe.metrics import ConsumerMetrics
+from consumer.store.database import Database
+from consumer.store.facts import fact_position
+from consumer.store.faults import Fault, classify, deployment_error, primary_message
+from consumer.store.isolation import find_refused
+from consumer.store.writer import StaleOffsetsError, WriteResult, write_batch
+from pulse.backoff import Backoff
+from pulse.contract import RejectReason
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(Enum):
+    COMMITTED = "committed"
+    STALE = "stale"  # another consumer moved the offsets: re-seek
+    ABANDONED = "abandoned"  # stopping while a dependency was down: replayed on restart
+    SKIPPED = "skipped"  # queued before a re-seek; its records will be read again
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    batch: ValidatedBatch
+    generation: int
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    job: Job
+    outcome: Outcome
+    result: WriteResult | None = None
+    seconds: float = 0.0
+    error: BaseException | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    initial_s: float
+    max_s: float
+    # How long a stopping consumer keeps retrying its last batch before giving up on it.
+    shutdown_grace_s: float = 15.0
+
+
+class WriterThread:
+    def __init__(
+        self,
+        *,
+        topic: str,
+        database: Database,
+        dead_letters: DeadLetterPublisher,
+        metrics: ConsumerMetrics,
+        retry: RetryPolicy,
+        with_aggregates: bool,
+        stop_requested_at: Callable[[], float | None],
+    ) -> None:
+        self._topic = topic
+        self._db = database
+        self._dlq = dead_letters
+        self._metrics = metrics
+        self._retry = retry
+        self._with_aggregates = with_aggregates
+        self._stop_requested_at = stop_requested_at
+        self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)
+        self.done: queue.Queue[Done] = queue.Queue()
+        self._valid_generation = 0
+        self._thread = threading.Thread(target=self._work, name="pulse-writer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def submit(self, job: Job) -> None:
+        """Blocks while one batch is queued behind the one being written."""
+        self._jobs.put(job)
+
+    def invalidate_before(self, generation: int) -> None:
+        """Jobs of older generations are skipped: their partitions were re-seeked."""
+        self._valid_generation = generation
+
+    def wait_idle(self) -> None:
+        self._jobs.join()
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout=self._retry.shutdown_grace_s + 30)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                self.done.put(self._handle(job))
+            except BaseException as exc:  # a bug: hand it to the Kafka thread to raise
+                self.done.put(Done(job, Outcome.ABANDONED, error=exc))
+            finally:
+                self._jobs.task_done()
+        self._jobs.task_done()
+
+    def _handle(self, job: Job) -> Done:
+        if job.generation < self._valid_generation:
+            return Done(job, Outcome.SKIPPED)
+        started = time.perf_counter()
+        backoff = Backoff(self._retry.initial_s, self._retry.max_s)
+        while True:
+            try:
+                result = self._write(job.batch)
+            except StaleOffsetsError as exc:
+                logger.warning("offsets moved under this consumer; re-seeking: %s", exc)
+                self._metrics.errors.labels("stale_offsets").inc()
+                return Done(job, Outcome.STALE)
+            except psycopg.Error as exc:
+                if classify(exc) is Fault.DEPLOYMENT:
+                    return Done(job, Outcome.ABANDONED, error=deployment_error(exc))
+                self._note_failure("postgresql", "database", exc)
+                self._db.discard()
+            except DeadLetterTopicError as exc:
+                return Done(job, Outcome.ABANDONED, error=exc)
+            except KafkaError as exc:  # the dead-letter topic is away: retried
+                self._note_failure("kafka", "dead_letter_publish", exc)
+            else:
+                self._metrics.waiting.labels("postgresql").set(0)
+                self._metrics.waiting.labels("kafka").set(0)
+                return Done(job, Outcome.COMMITTED, result, time.perf_counter() - started)
+            if self._stopping_too_long():
+                logger.error("stopping with an unwritten batch; it is replayed on restart")
+                return Done(job, Outcome.ABANDONED)
+            time.sleep(backoff.next_delay())
+
+    def _write(self, batch: ValidatedBatch) -> WriteResult:
+        """Dead letters, then the transaction; rows PostgreSQL refuses for their values
+        become dead letters and the rest is written again. Each round removes at least one
+        row or raises, so this ends."""
+        while True:
+            # Dead letters first, acknowledged (acks=all), before the transaction that
+            # moves the offsets past them: a crash in between re-sends them, never skips
+            # them. Letters acknowledged in an earlier try are not sent again.
+            if not all(batch.acked):
+                self._dlq.publish(batch.letters, batch.acked)
+            started = time.perf_counter()
+            try:
+                result = write_batch(
+                    self._db.connection(),
+                    self._topic,
+                    batch.rows,
+                    batch.slices,
+                    call_rows=batch.call_rows,
+                    with_aggregates=self._with_aggregates,
+                )
+            except psycopg.Error as exc:
+                if classify(exc) is not Fault.RECORD or not self._reject_refused(batch, exc):
+                    raise
+                continue
+            self._metrics.db_transaction_duration.observe(time.perf_counter() - started)
+            return result
+
+    def _reject_refused(self, batch: ValidatedBatch, exc: psycopg.Error) -> bool:
+        """Find the rows PostgreSQL refuses and turn them into dead letters; False when no
+        row is refused on its own (the failure is then retried like a transient one)."""
+        logger.warning(
+            "postgresql refused the batch for a value (%s); looking for the records",
+            exc.sqlstate,
+        )
+        calls: dict[tuple[int, int], list[tuple[object, ...]]] = {}
+        for call in batch.call_rows:
+            calls.setdefault((int(call[1]), int(call[2])), []).append(call)
+        refused = find_refused(
+            self._db.connection(),
+            batch.rows,
+            [calls.get(fact_position(row), []) for row in batch.rows],
+            with_aggregates=self._with_aggregates,
+        )
+        if not refused:
+            return False
+        batch.reject_rows(
+            {
+                index: Rejection(
+                    RejectReason.DB_REJECTED,
+                    primary_message(error)[:1000],
+                    sqlstate=error.sqlstate or "",
+                )
+                for index, error in refused.items()
+            },
+        )
+        self._metrics.errors.labels("db_rejected").inc(len(refused))
+        logger.warning("dead-lettering %d records postgresql refuses", len(refused))
+        return True
+
+    def _note_failure(self, service: str, kind: str, exc: BaseException) -> None:
+        self._metrics.errors.labels(kind).inc()
+        self._metrics.retries.labels(kind).inc()
+        self._metrics.waiting.labels(service).set(1)
+        text = str(exc).strip()
+        logger.warning(
+            "%s unavailable, retrying: %s", service, text.splitlines()[0] if text else repr(exc)
+        )
+
+    def _stopping_too_long(self) -> bool:
+        stop_at = self._stop_requested_at()
+        return stop_at is not None and time.monotonic() - stop_at > self._retry.shutdown_grace_s
