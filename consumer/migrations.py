@@ -112,13 +112,19 @@ def migrate(
     return applied_now
 
 
-def ensure_current(conn: psycopg.Connection[Any]) -> list[str]:
+def ensure_current(
+    conn: psycopg.Connection[Any],
+    *,
+    migrations_dir: Path = MIGRATIONS_DIR,
+    views_dir: Path = VIEWS_DIR,
+) -> list[str]:
     """Apply pending migrations when this connection's role may (it owns the schema, as in
     the tests); a least-privileged role only checks that the schema is current.
 
     Returns the names applied; raises MigrationError saying to run `migrate` otherwise."""
     try:
-        return migrate(conn) if pending(conn) else []
+        folders = {"migrations_dir": migrations_dir, "views_dir": views_dir}
+        return migrate(conn, **folders) if pending(conn, **folders) else []
     except psycopg.errors.InsufficientPrivilege:
         raise MigrationError(
             "the database schema is not current and the role of DATABASE_URL may not "
