@@ -132,7 +132,7 @@ def drop_views(conn: psycopg.Connection[Any], views: list[ViewFile]) -> None:
     existing = _existing(conn)
     for view in reversed(views):
         if view.name in existing:
-            _drop(conn, view.name, existing[view.name], view.path)
+            _drop(conn, view.name, existing[view.name], f"cannot re-create views/{view.path}")
 
 
 def sync_views(conn: psycopg.Connection[Any], views: list[ViewFile]) -> list[str]:
@@ -149,7 +149,7 @@ def sync_views(conn: psycopg.Connection[Any], views: list[ViewFile]) -> list[str
     for name in removed_views(conn, views):
         logger.info("dropping %s: its file is gone from sql/views", name)
         if name in existing:
-            _drop(conn, name, existing[name], name)
+            _drop(conn, name, existing[name], f"cannot drop {name} (its file is gone)")
         conn.execute(load_sql("consumer/forget_view"), {"name": name})
     for view in rebuilt:
         logger.info("creating %s %s from views/%s", view.kind.value, view.name, view.path)
@@ -176,7 +176,7 @@ def _create(conn: psycopg.Connection[Any], view: ViewFile) -> None:
         raise ViewError(f"views/{view.path}: PostgreSQL refused it: {_first_line(exc)}") from None
 
 
-def _drop(conn: psycopg.Connection[Any], name: str, kind: str, path: str) -> None:
+def _drop(conn: psycopg.Connection[Any], name: str, kind: str, failure: str) -> None:
     statement = sql.SQL("drop view {}" if kind == ObjectKind.VIEW.value else "drop function {}")
     try:
         with conn.transaction():
@@ -184,8 +184,8 @@ def _drop(conn: psycopg.Connection[Any], name: str, kind: str, path: str) -> Non
     except psycopg.errors.DependentObjectsStillExist as exc:
         detail = (exc.diag.message_detail or "").replace("\n", "; ")
         raise ViewError(
-            f"cannot re-create {name} ({path}): {detail}. Drop those objects, or add them "
-            "to sql/views/ so that migrate re-creates them too"
+            f"{failure}: {detail}. Drop those objects, or add them to sql/views/ so that "
+            "migrate re-creates them too"
         ) from None
 
 
