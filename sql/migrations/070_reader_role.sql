@@ -1,10 +1,11 @@
+-- pulse:replaces-checksum 036c061aee332edb63e8d9bc398625a2b298571be97602f2527cffb6ce015668
 -- The read-only role pulse_reader: what Grafana's PostgreSQL data source, the README's
 -- psql examples and the demo's hints log in as. Grafana runs whatever SQL a dashboard
 -- editor types, so its role may read the analytics and nothing else: it owns nothing,
 -- may not create objects (not even TEMP tables: see the end), and has SELECT on the
--- relations listed here only. A new table or view is not readable until a migration
--- grants it (tests/integration/test_database_roles.py lists the expected privileges of
--- every relation, so a new one cannot go undecided).
+-- relations listed here only. A new table is not readable until a migration grants it;
+-- a view, until its file in `sql/views/` grants it (tests/integration/test_database_roles.py
+-- lists the expected privileges of every relation, so a new one cannot go undecided).
 --
 -- Roles belong to the cluster: the local stack (stack/postgres.py) and docker compose
 -- (sql/docker/roles.sql) create it as a login role with a password; here it is created,
@@ -25,38 +26,6 @@ end
 $$;
 
 grant usage on schema public to pulse_reader;
-
--- The analytics views: the reader's main interface.
-grant select on
-    user_engagement,
-    top_users,
-    active_users_daily,
-    active_users_weekly,
-    active_users_monthly,
-    weekly_retention,
-    action_trends_by_minute,
-    action_trends_by_hour,
-    action_trends_by_day,
-    live_counters,
-    engagement_by_weekday_hour,
-    post_engagement_stats,
-    top_pages,
-    top_authors_90d,
-    author_opportunities,
-    category_stats,
-    funnel_daily,
-    sales_weekly,
-    sales_monthly,
-    product_popularity,
-    dim_actions,
-    dim_users,
-    fact_user_actions,
-    agent_names,
-    agent_leaderboard,
-    daily_call_summary,
-    agent_conversion_drops,
-    agent_conversion_changes
-to pulse_reader;
 
 -- The aggregates and dimensions that panels and sql/queries read directly, and that the
 -- functions post_engagement, author_trends and top_categories (security invoker) read.

@@ -74,10 +74,11 @@ _VIEWS = (
     "agent_conversion_changes",
 )  # fmt: skip
 # Every relation of the schema -> (what pulse_writer may do, what pulse_reader may do), as
-# migrations 070 and 071 grant it. A relation missing here fails the test below: each new
-# table or view needs a decision for both roles.
+# migrations 070, 071 and 080 and the files of sql/views/ grant it. A relation missing here
+# fails the test below: each new table or view needs a decision for both roles.
 PRIVILEGES: dict[str, tuple[str, str]] = {
     "schema_migrations": ("select", ""),
+    "schema_views": ("select", ""),
     "events": ("select insert", "select"),
     "event_types": ("select", "select"),
     "partition_offsets": (_UPSERTED, "select"),

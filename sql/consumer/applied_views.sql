@@ -1,0 +1,4 @@
+select
+    name,
+    checksum
+from schema_views;

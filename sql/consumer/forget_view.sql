@@ -1,0 +1,2 @@
+delete from schema_views
+where name = %(name)s;

@@ -1,0 +1,57 @@
+-- Categories by engagement received, all time, with their top author.
+create view category_stats as
+with
+
+author_days as (
+    select * from author_category_daily_activity
+),
+
+per_author as (
+    select
+        category,
+        author_id,
+        sum(posts_published)::bigint as posts_published,
+        sum(engagements)::bigint as engagements
+    from author_days
+    group by category, author_id
+),
+
+top_authors as (
+    select distinct on (category)
+        category,
+        author_id as top_author_id,
+        engagements as top_author_engagements
+    from per_author
+    order by category, engagements desc, author_id
+),
+
+per_category as (
+    select
+        category,
+        count(*) as authors,
+        sum(posts_published)::bigint as posts_published,
+        sum(engagements)::bigint as total_engagements
+    from per_author
+    group by category
+),
+
+final as (
+    select
+        rank() over (order by per_category.total_engagements desc) as category_rank,
+        per_category.category,
+        per_category.authors,
+        per_category.posts_published,
+        per_category.total_engagements,
+        round(
+            per_category.total_engagements::numeric / nullif(per_category.posts_published, 0), 2
+        ) as avg_engagement_per_post,
+        top_authors.top_author_id,
+        top_authors.top_author_engagements
+    from per_category
+    inner join top_authors on per_category.category = top_authors.category
+)
+
+select * from final
+order by category_rank, category;
+
+grant select on category_stats to pulse_reader;
