@@ -31,6 +31,13 @@ class Writer(Protocol):
     def invalidate_before(self, generation: int) -> None: ...
 
 
+class LoopWriter(Writer, Protocol):
+    """What the loop needs of the writer thread besides the hand-over: its lifetime."""
+
+    def start(self) -> None: ...
+    def close(self) -> None: ...
+
+
 class OffsetCommitter(Protocol):
     def commit_async(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> object: ...
 

@@ -26,7 +26,7 @@ from consumer.deadletters.letters import DeadLetterPublisher
 from consumer.ingest.assignment import Assignment
 from consumer.ingest.batch import Batch, Limits
 from consumer.ingest.breaker_control import BreakerControl
-from consumer.ingest.handover import Handover
+from consumer.ingest.handover import Handover, LoopWriter
 from consumer.ingest.idle import IdleClock
 from consumer.ingest.kafka_health import KafkaHealth
 from consumer.ingest.rebalance import (
@@ -64,6 +64,7 @@ class ConsumerLoop:
         kafka: KafkaConsumer,
         dead_letters: DeadLetterPublisher,
         options: LoopOptions,
+        writer: LoopWriter | None = None,
     ) -> None:
         self._settings = settings
         self._metrics = metrics
@@ -76,7 +77,8 @@ class ConsumerLoop:
         self._retry = RetryPolicy(
             settings.retry_backoff_initial_ms / 1000, settings.retry_backoff_max_ms / 1000
         )
-        self._writer = WriterThread(
+        # The unit tests hand in a fake: the delivery state machine without a database.
+        self._writer: LoopWriter = writer or WriterThread(
             topic=settings.kafka_topic,
             database=database,
             dead_letters=dead_letters,
