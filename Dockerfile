@@ -2,6 +2,7 @@
 FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY pulse ./pulse
 COPY consumer ./consumer
 COPY producer ./producer
 COPY stack ./stack

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from stack.process import die_with_parent
+from tests.commands import consumer_run
 from tests.integration.harness import REPO, ConsumerProcess, free_port
 
 # The broker's group.min.session.timeout.ms is 6 s: the shortest a member may ask for.
@@ -72,19 +73,15 @@ def start_consumer(
 ) -> ConsumerProcess:
     port = free_port()
     log_path = log_dir / f"consumer-{uuid.uuid4().hex[:8]}.log"
-    args = [
-        sys.executable, "-m", "consumer", "run",
-        "--bootstrap-servers", bootstrap,
-        "--database-url", database_url,
-        "--topic", topic,
-        "--dlq-topic", dlq_topic,
-        "--group", group,
-        "--metrics-port", str(port),
-        "--batch-max-records", "2000",
-        "--batch-max-age-ms", "200",
-    ]  # fmt: skip
-    if exit_when_idle_s is not None:
-        args += ["--exit-when-idle", str(exit_when_idle_s)]
+    args = consumer_run(
+        bootstrap=bootstrap,
+        database_url=database_url,
+        topic=topic,
+        dlq_topic=dlq_topic,
+        group=group,
+        metrics_port=port,
+        exit_when_idle_s=exit_when_idle_s,
+    )
     env = {
         **os.environ,
         "PYTHONUNBUFFERED": "1",

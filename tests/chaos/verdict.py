@@ -8,7 +8,6 @@ which the design allows (dead letters are at-least-once, facts exactly-once)."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ import psycopg
 from consumer.store.reconcile import reconcile_database
 from producer.truth import TruthLine, read_truth
 from tests.chaos.report import Outcome
+from tests.commands import consumer_command
 from tests.integration.harness import REPO, offsets, read_whole_topic
 
 
@@ -67,7 +67,7 @@ def dead_letters(bootstrap: str, dlq_topic: str) -> dict[tuple[int, int], str]:
 
 def reconcile_exit_code(database_url: str, log_dir: Path) -> int:
     result = subprocess.run(
-        [sys.executable, "-m", "consumer", "reconcile", "--database-url", database_url],
+        consumer_command("reconcile", database_url=database_url),
         cwd=REPO,
         capture_output=True,
         text=True,

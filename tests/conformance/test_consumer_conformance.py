@@ -4,7 +4,6 @@ record ends as a fact or a dead letter, and which one agrees with `jsonschema` a
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import psycopg
 import pytest
 from kafka import KafkaProducer
 
+from tests.commands import unique_group
 from tests.conformance.corpus import Case, corpus_lines
 from tests.conformance.verdicts import (
     Outcome,
@@ -81,7 +81,7 @@ def test_the_running_consumer_agrees_with_jsonschema_and_ajv(
         database_url=database_url,
         topic=topic,
         dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
+        group=unique_group(),
         log_dir=tmp_path,
     )
     consumer = _outcomes(kafka_bootstrap, database_url, dlq, landed)

@@ -9,7 +9,6 @@ import random
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -23,6 +22,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from consumer.ingest.records import SkippedOffsets
 from consumer.ingest.records import install as install_record_reader
+from tests.commands import consumer_command, consumer_run
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -153,20 +153,16 @@ def start_consumer(
 ) -> ConsumerProcess:
     port = free_port()
     log_path = log_dir / f"consumer-{uuid.uuid4().hex[:8]}.log"
-    args = [
-        sys.executable, "-m", "consumer", "run",
-        "--bootstrap-servers", bootstrap,
-        "--database-url", database_url,
-        "--topic", topic,
-        "--dlq-topic", dlq_topic,
-        "--group", group,
-        "--metrics-port", str(port),
-        "--batch-max-records", "2000",
-        "--batch-max-age-ms", "200",
-        *extra,
-    ]  # fmt: skip
-    if exit_when_idle_s is not None:
-        args += ["--exit-when-idle", str(exit_when_idle_s)]
+    args = consumer_run(
+        bootstrap=bootstrap,
+        database_url=database_url,
+        topic=topic,
+        dlq_topic=dlq_topic,
+        group=group,
+        metrics_port=port,
+        exit_when_idle_s=exit_when_idle_s,
+        extra=extra,
+    )
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log_path.open("wb") as log:
         process = subprocess.Popen(args, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -260,7 +256,7 @@ def read_whole_topic(bootstrap: str, topic: str, timeout: float = 120.0) -> list
 def migrate(database_url: str) -> None:
     """Apply the migrations with the consumer's own command, as an operator would."""
     result = subprocess.run(
-        [sys.executable, "-m", "consumer", "migrate", "--migrations-database-url", database_url],
+        consumer_command("migrate", migrations_database_url=database_url),
         cwd=REPO,
         capture_output=True,
         text=True,

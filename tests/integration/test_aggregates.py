@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from consumer.store.reconcile import reconcile
+from tests.commands import unique_group
 from tests.databases import scratch_database
 from tests.integration import activity, harness, reference
 
@@ -39,7 +40,7 @@ def test_aggregates_match_the_facts_after_a_run_through_kafka(
         database_url=database_url,
         topic=topic,
         dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
+        group=unique_group(),
         log_dir=tmp_path,
     )
 

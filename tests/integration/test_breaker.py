@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import signal
 import urllib.request
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.commands import unique_group
 from tests.integration import harness
 from tests.integration.harness import Record
 
@@ -45,7 +45,7 @@ def test_broken_serializer_pauses_consumption_until_the_operator_says_go(
         database_url=database_url,
         topic=topic,
         dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
+        group=unique_group(),
         log_dir=tmp_path,
         exit_when_idle_s=3.0,
         extra=["--batch-max-records", "200"],

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import random
 import subprocess
-import sys
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from consumer.calls.enrich import RULES_VERSION
 from producer.encoding import encode, new_uuid, session_fragment
 from producer.sessions import SessionPlanner
 from producer.world import build_world
+from tests.commands import consumer_command, unique_group
 from tests.integration import harness
 
 pytestmark = pytest.mark.integration
@@ -77,7 +77,7 @@ def _malformed(template: bytes) -> list[harness.Record]:
 
 def _reconcile(database_url: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "consumer", "reconcile", "--database-url", database_url],
+        consumer_command("reconcile", database_url=database_url),
         cwd=harness.REPO,
         capture_output=True,
         text=True,
@@ -101,7 +101,7 @@ def test_calls_are_enriched_once_aggregated_and_reconciled(
         database_url=database_url,
         topic=topic,
         dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
+        group=unique_group(),
         log_dir=tmp_path,
     )
 

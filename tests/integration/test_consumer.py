@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import time
 import urllib.request
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.commands import unique_group
 from tests.databases import scratch_database
 from tests.integration import harness
 from tests.integration.harness import Record
@@ -37,7 +37,7 @@ def _run(kafka: str, db: str, topic: str, dlq: str, tmp: Path, **kw: Any) -> Non
         database_url=db,
         topic=topic,
         dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
+        group=unique_group(),
         log_dir=tmp,
         **kw,
     )
@@ -105,7 +105,7 @@ def test_sigkill_mid_run_then_restart_gives_identical_tables(
     topic, dlq = _topics(topic_factory)
     records = harness.make_records(3, 40_000, duplicate_every=31, invalid_every=97)
     harness.produce(kafka_bootstrap, topic, records)
-    group = f"g-{uuid.uuid4().hex[:8]}"
+    group = unique_group()
     common: dict[str, Any] = {
         "bootstrap": kafka_bootstrap,
         "database_url": database_url,
@@ -146,7 +146,7 @@ def test_two_consumers_one_leaving_mid_run_give_identical_tables(
         "database_url": database_url,
         "topic": topic,
         "dlq_topic": dlq,
-        "group": f"g-{uuid.uuid4().hex[:8]}",
+        "group": unique_group(),
         "log_dir": tmp_path,
     }
     leaver = harness.start_consumer(**common, exit_when_idle_s=None)
@@ -179,7 +179,7 @@ def test_postgres_restart_mid_run_loses_nothing(
         database_url=database_url,
         topic=topic,
         dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
+        group=unique_group(),
         log_dir=tmp_path,
         exit_when_idle_s=4.0,
     )
@@ -203,7 +203,7 @@ def test_metrics_are_served_and_move(
         database_url=database_url,
         topic=topic,
         dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
+        group=unique_group(),
         log_dir=tmp_path,
         exit_when_idle_s=None,
     )

@@ -37,6 +37,7 @@ from psycopg.conninfo import conninfo_to_dict
 from stack.ports import is_listening
 from stack.process import die_with_parent
 from tests import grafana
+from tests.commands import consumer_run, unique_group
 from tests.databases import as_role, scratch_database
 from tests.integration.test_database_roles import READER_ROLE_URL
 
@@ -220,13 +221,16 @@ def live(
         )
         assert history.returncode == 0, history.stderr.decode(errors="replace")[-3000:]
         with scratch_database(admin_database_url, "pulse_dashboards") as url:
-            consumer_args = [
-                sys.executable, "-m", "consumer", "run",
-                "--bootstrap-servers", kafka_bootstrap, "--database-url", url,
-                "--topic", topic, "--dlq-topic", dlq, "--group", f"g-{uuid.uuid4().hex[:8]}",
-                "--metrics-host", host, "--metrics-port", port,
-                "--batch-max-records", "500", "--batch-max-age-ms", "200",
-            ]  # fmt: skip
+            consumer_args = consumer_run(
+                bootstrap=kafka_bootstrap,
+                database_url=url,
+                topic=topic,
+                dlq_topic=dlq,
+                group=unique_group(),
+                metrics_host=host,
+                metrics_port=port,
+                batch_max_records=500,
+            )
             consumer = _spawn(consumer_args, logs / "consumer.log")
             processes.append(consumer)
 

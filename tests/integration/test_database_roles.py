@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from pydantic import SecretStr
 
 from pulse.settings import Settings
 from stack.config import StackSettings
+from tests.commands import unique_group
 from tests.databases import as_role, scratch_database
 from tests.integration import harness
 from tests.integration.harness import REPO
@@ -287,7 +287,7 @@ def test_the_consumer_role_runs_a_real_batch_end_to_end(
         database_url=migrated,
         topic=topic,
         dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
+        group=unique_group(),
         log_dir=tmp_path,
     )
     unique = {r.event_id for r in records if r.event_id is not None}

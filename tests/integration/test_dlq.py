@@ -23,6 +23,7 @@ import pytest
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 
+from tests.commands import unique_group
 from tests.databases import scratch_database
 from tests.integration import harness
 from tests.integration.harness import REPO
@@ -98,7 +99,7 @@ def _consume(kafka: str, db: str, topic: str, dlq: str, *, tmp: Path, env: dict[
             database_url=db,
             topic=topic,
             dlq_topic=dlq,
-            group=f"g-{uuid.uuid4().hex[:8]}",
+            group=unique_group(),
             log_dir=tmp,
         )
 

@@ -19,6 +19,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from producer.truth import read_truth
 from stack.kafka.secure import SecureBroker, secure_broker
+from tests.commands import unique_group
 from tests.integration import harness
 from tests.integration.harness import REPO
 
@@ -103,7 +104,7 @@ def test_simulator_consumer_and_dlq_work_through_sasl_scram(
         database_url=database_url,
         topic=topic,
         dlq_topic=dlq_topic,
-        group=f"g-{uuid.uuid4().hex[:8]}",
+        group=unique_group(),
         log_dir=tmp_path,
     )
     assert len(harness.facts(database_url)) == valid

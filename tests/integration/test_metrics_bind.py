@@ -7,12 +7,12 @@ import socket
 import subprocess
 import sys
 import urllib.request
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.commands import unique_group
 from tests.integration import harness
 from tests.integration.harness import REPO
 
@@ -89,7 +89,7 @@ def test_metrics_listen_only_on_the_configured_address(
         database_url=database_url,
         topic=topic_factory("bind", 1),
         dlq_topic=topic_factory("bind-dlq", 1),
-        group=f"g-{uuid.uuid4().hex[:8]}",
+        group=unique_group(),
         log_dir=tmp_path,
         exit_when_idle_s=None,
         extra=flags,

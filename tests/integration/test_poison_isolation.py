@@ -19,6 +19,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 
 from consumer.ingest.records import HeaderKey
+from tests.commands import unique_group
 from tests.integration import harness
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -84,7 +85,7 @@ def _consumer_args(tmp_path: Path, bootstrap: str, url: str, topic: str, dlq: st
         "database_url": url,
         "topic": topic,
         "dlq_topic": dlq,
-        "group": f"g-{uuid.uuid4().hex[:8]}",
+        "group": unique_group(),
         "log_dir": tmp_path,
     }
 

@@ -20,6 +20,7 @@ from kafka.admin import KafkaAdminClient, NewTopic
 
 from pulse.contract import EventType
 from pulse.sqlfiles import SQL_ROOT
+from tests.commands import unique_group
 from tests.databases import scratch_database
 from tests.integration import activity, harness, reference
 from tests.integration.reference import Fact, Mapping
@@ -69,7 +70,7 @@ def loaded(
                 database_url=url,
                 topic=topic,
                 dlq_topic=dlq,
-                group=f"g-{uuid.uuid4().hex[:8]}",
+                group=unique_group(),
                 log_dir=tmp_path_factory.mktemp("consumer"),
             )
             with psycopg.connect(url) as conn:

@@ -5,8 +5,6 @@ events, SIGKILL and restart, two consumers with one leaving; and that it does re
 from __future__ import annotations
 
 import subprocess
-import sys
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from tests.commands import consumer_command, unique_group
 from tests.databases import scratch_database
 from tests.integration import activity, harness, reference
 
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.integration
 
 def _reconcile(database_url: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "consumer", "reconcile", "--database-url", database_url],
+        consumer_command("reconcile", database_url=database_url),
         cwd=harness.REPO,
         capture_output=True,
         text=True,
@@ -44,7 +43,7 @@ def _common(kafka: str, database_url: str, topic: str, dlq: str, tmp_path: Path)
         "database_url": database_url,
         "topic": topic,
         "dlq_topic": dlq,
-        "group": f"g-{uuid.uuid4().hex[:8]}",
+        "group": unique_group(),
         "log_dir": tmp_path,
     }
 

@@ -18,6 +18,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from consumer.store.migrations import migrate
 from pulse.settings import Settings, load_settings
+from tests.commands import unique_group
 from tests.databases import as_role, scratch_database
 from tests.integration import harness
 from tests.integration.harness import REPO
@@ -111,7 +112,7 @@ def test_a_normal_run_at_debug_and_its_metrics_never_show_a_secret(
         database_url=secret_url,
         topic=topic,
         dlq_topic=dlq,
-        group=f"g-{uuid.uuid4().hex[:8]}",
+        group=unique_group(),
         log_dir=tmp_path,
         exit_when_idle_s=None,
         extra=("--log-level", "DEBUG"),

@@ -64,3 +64,12 @@ def test_modules_stay_small(package: str) -> None:
     }
     assert sizes, f"no modules found under {package}/"
     assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}
+
+
+def test_the_image_and_the_package_carry_every_runtime_package() -> None:
+    # A package left out of either would import fine here and fail only in the image.
+    dockerfile = (REPO / "Dockerfile").read_text("utf-8")
+    pyproject = (REPO / "pyproject.toml").read_text("utf-8")
+    for package in ("pulse", "consumer", "producer", "stack"):
+        assert f"COPY {package} ./{package}" in dockerfile, package
+        assert f'"{package}*"' in pyproject, package
