@@ -1,1 +1,5 @@
-"""Benchmarks of Pulse against its baselines; run as modules, never part of `make test`."""
+"""Benchmarks of Pulse against its peers; run as modules, never part of `make test`.
+
+One package per benchmark (`python -m bench.consumer`, `.producer`, `.freshness`, `.scale`,
+`.query`), one folder per peer under `peers/`, and the helpers they share in `common/`.
+"""

@@ -1,0 +1,161 @@
+"""Scale benchmark (issue 9, item 5): Pulse with every aggregate draining a pre-loaded
+topic with 1, 2 and 4 partitions and as many consumer processes in one group; events/s
+and CPU seconds per 1,000 events of the consumers, the broker and PostgreSQL.
+
+Run from the repository root with the stack up (`make up`):
+`.venv/bin/python -m bench.scale [--events 500000] [--levels 1 2 4] [--quick]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.common import machine
+from bench.common.preload import Mix, preload
+from bench.common.results import RESULTS_DIR, machine_line, run_reporting_errors, write_results
+from bench.common.scratch import delete_topics
+from bench.scale.group import GroupRun, fresh_topic, run_group
+from consumer.settings import Settings, load_settings
+
+QUICK_EVENTS, QUICK_LEVELS = 20_000, (1, 2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.scale",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--events", type=int, help="records per topic (default 500,000)")
+    parser.add_argument("--levels", type=int, nargs="+", help="processes = partitions (1 2 4)")
+    parser.add_argument("--runs", type=int, default=1, help="runs per level (median)")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{QUICK_EVENTS:,} events, levels {QUICK_LEVELS}"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--days", type=float, default=30.0, help="simulated days of activity")
+    parser.add_argument("--max-seconds", type=float, default=1800.0)
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return run_reporting_errors(lambda: _bench(args, load_settings()))
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    started_at = datetime.now(UTC)
+    events = args.events or (QUICK_EVENTS if args.quick else 500_000)
+    levels = args.levels or (QUICK_LEVELS if args.quick else (1, 2, 4))
+    admin_url = settings.migrations_database_url.get_secret_value()  # creates databases
+    bootstrap = settings.kafka_bootstrap_servers
+    details = machine.describe(admin_url)
+    workdir = Path(tempfile.mkdtemp(prefix="pulse-scale-"))
+    runs: list[GroupRun] = []
+    for level in levels:
+        topic = fresh_topic(bootstrap, level)
+        try:
+            print(f"{level} partition(s): pre-loading {events:,} ...", file=sys.stderr, flush=True)
+            preload(
+                bootstrap_servers=bootstrap, topic=topic, records=events, partitions=level,
+                seed=args.seed, compression="none", days=args.days, mix=Mix(),
+                log_path=workdir / f"preload-{level}.log",
+            )  # fmt: skip
+            for _ in range(args.runs):
+                run = run_group(
+                    bootstrap=bootstrap, admin_url=admin_url, topic=topic, partitions=level,
+                    records=events, processes=level, workdir=workdir,
+                    max_seconds=args.max_seconds,
+                )  # fmt: skip
+                runs.append(run)
+                flag = "" if run.complete else " INCOMPLETE"
+                print(
+                    f"  {level} process(es): {run.events_per_s:,.0f} events/s "
+                    f"({run.accounted:,} in {run.seconds:.1f} s){flag}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        finally:
+            delete_topics(bootstrap, [topic])
+    markdown = render(started_at, details, runs, events=events, batch=settings.batch_max_records)
+    payload: dict[str, Any] = {
+        "started_at": started_at.isoformat(),
+        "machine": details,
+        "events": events,
+        "runs": [asdict(r) | {"events_per_s": r.events_per_s} for r in runs],
+    }
+    md_path, json_path = write_results(
+        args.results_dir, name="scale", started_at=started_at, markdown=markdown, payload=payload
+    )
+    print(markdown)
+    print(f"written: {md_path} and {json_path}; logs in {workdir}", file=sys.stderr)
+    return 0
+
+
+def render(
+    started_at: datetime,
+    details: dict[str, Any],
+    runs: Sequence[GroupRun],
+    *,
+    events: int,
+    batch: int,
+) -> str:
+    lines = [
+        f"# Scale benchmark, {started_at:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"For each level, {events:,} records (5% invalid, 2% duplicates, `python -m producer`) "
+        "pre-loaded on a topic with that many partitions, drained by as many `python -m "
+        "consumer run` processes (every aggregate) in one group into one fresh database. "
+        "Timed from the first spawn (start-up, migrations and the group's rebalances count) "
+        "until PostgreSQL holds the offsets of every record (sampled every 0.5 s). Figures "
+        f"are medians over the runs. Batches of up to {batch:,} records. " + machine_line(details),
+        "",
+        "| processes = partitions | events/s | vs 1 | CPU s / 1k: consumers | broker "
+        "| PostgreSQL | machine busy (cores) | complete |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    by_level: dict[int, list[GroupRun]] = {}
+    for run in runs:
+        by_level.setdefault(run.processes, []).append(run)
+    base = _median(r.events_per_s for r in by_level.get(1, []))
+    for level, group in by_level.items():
+        rate = _median(r.events_per_s for r in group)
+        ratio = f"{rate / base:.2f}x" if base and rate else "-"
+        lines.append(
+            f"| {level} | {rate:,.0f} | {ratio} "
+            f"| {_median(_per_1k(r.cpu_s, r) for r in group):.3f} "
+            f"| {_median(_per_1k(r.broker_cpu_s or 0.0, r) for r in group):.3f} "
+            f"| {_median(_per_1k(r.postgres_cpu_s, r) for r in group):.3f} "
+            f"| {_median(r.machine_busy_s / r.process_s for r in group):.2f} "
+            f"| {sum(r.complete for r in group)}/{len(group)} |"
+        )
+    lines += [
+        "",
+        "The machine has 2 cores shared by the consumers, the broker, PostgreSQL (and "
+        'whoever else is using it): "machine busy" is all cores\' busy CPU seconds per '
+        "wall second during the run; near 2.0 nothing more can scale, and more processes "
+        "then only add start-up, rebalancing and contention on the shared aggregate rows.",
+    ]
+    return "\n".join(lines)
+
+
+def _per_1k(cpu_s: float, run: GroupRun) -> float:
+    return cpu_s * 1000 / run.accounted if run.accounted else 0.0
+
+
+def _median(values: Any) -> float:
+    items = list(values)
+    return statistics.median(items) if items else 0.0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
