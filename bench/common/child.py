@@ -1,14 +1,19 @@
 """How the benchmarks start a child process (this interpreter, the repo as working
-directory, unbuffered output) and read back what it printed."""
+directory, unbuffered output, dead with the benchmark) and read back what it printed."""
 
 from __future__ import annotations
 
 import json
 import os
 import socket
+import subprocess
 import sys
+from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
+
+from stack.process import die_with_parent
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -19,6 +24,25 @@ def python_module(module: str, *args: str) -> list[str]:
 
 def child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+
+def spawn(
+    command: Sequence[str], *, stdout: Path, stderr: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Starts `command` from the repository root, its output in `stdout` (and its errors
+    in `stderr`, or the same file). Its own process group, and dead with this process
+    however that ends: a benchmark stopped by SIGKILL leaves no consumer behind."""
+    with ExitStack() as files:
+        out = files.enter_context(stdout.open("wb"))
+        err = files.enter_context(stderr.open("wb")) if stderr is not None else out
+        return subprocess.Popen(
+            die_with_parent(command),
+            cwd=REPO,
+            env=child_env(),
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
 
 
 def read_result(stdout_path: Path) -> dict[str, Any] | None:

@@ -1,11 +1,13 @@
-"""Reads one Prometheus histogram from a consumer's metrics endpoint and estimates its
-quantiles the way PromQL's histogram_quantile does (linear inside a bucket)."""
+"""Percentiles of measured values, and the quantiles of a Prometheus histogram read from a
+consumer's metrics endpoint, estimated the way PromQL's histogram_quantile does (linear
+inside a bucket)."""
 
 from __future__ import annotations
 
 import math
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -44,3 +46,13 @@ def quantile(buckets: list[tuple[float, float]], q: float) -> float | None:
             return lower_bound + (bound - lower_bound) * share
         lower_bound, lower_count = bound, count
     return lower_bound
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """The p-th percentile (0-100) by linear interpolation between closest ranks."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * p / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)

@@ -22,7 +22,7 @@ _POSTGRES_SETTINGS = ("shared_buffers", "synchronous_commit", "fsync", "wal_leve
 
 def describe(database_url: str) -> dict[str, Any]:
     return {
-        "cpu_model": _cpu_model(),
+        "cpu_model": cpu_model(),
         "cores": os.cpu_count(),
         "memory_bytes": _memory_bytes(),
         "os": platform.platform(),
@@ -34,7 +34,7 @@ def describe(database_url: str) -> dict[str, Any]:
     }
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
             if line.startswith("model name"):

@@ -1,33 +1,14 @@
-"""What the freshness, scale and query benchmarks share: percentiles, the machine line of
-a report, and writing `bench/results/<UTC time>-<name>.md` with its JSON (machine details
-included) next to it."""
+"""Where every benchmark's report goes: `bench/results/<UTC time>-<name>.md` with its JSON
+(machine details included) next to it, and the pieces of text every report shares."""
 
 from __future__ import annotations
 
 import json
-import math
-import sys
-from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from kafka.errors import KafkaError
-
-from consumer.errors import PulseError
-
 RESULTS_DIR = Path(__file__).resolve().parents[1] / "results"  # bench/results
-
-
-def percentile(values: Sequence[float], p: float) -> float | None:
-    """The p-th percentile (0-100) by linear interpolation between closest ranks."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * p / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def machine_line(machine: dict[str, Any]) -> str:
@@ -58,22 +39,3 @@ def write_results(
 
 def ms(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds * 1000:,.1f}"
-
-
-def run_reporting_errors(bench: Callable[[], int]) -> int:
-    """Runs a benchmark; bad settings or a service that is down end it with one line
-    on stderr and exit code 1, not a traceback."""
-    try:
-        return bench()
-    except (PulseError, KafkaError, psycopg.OperationalError) as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: {detail}{_hint(exc)}", file=sys.stderr)
-        return 1
-
-
-def _hint(exc: Exception) -> str:
-    if isinstance(exc, KafkaError):
-        return " (is Kafka up, `make up`, and KAFKA_BOOTSTRAP_SERVERS right?)"
-    if isinstance(exc, psycopg.OperationalError):
-        return " (is PostgreSQL up, `make up`, and MIGRATIONS_DATABASE_URL right?)"
-    return ""

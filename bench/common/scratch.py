@@ -19,15 +19,22 @@ def unique_name(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:10]}"
 
 
+def database_url(admin_url: str, name: str) -> str:
+    """The URL of database `name` on the server of `admin_url`, as the same role."""
+    return make_conninfo("", **(conninfo_to_dict(admin_url) | {"dbname": name}))
+
+
 @contextmanager
-def scratch_database(admin_url: str, name: str) -> Iterator[str]:
-    """Creates the empty database `name`, yields its URL, drops it (even if in use)."""
+def scratch_database(admin_url: str, name: str, *, keep: bool = False) -> Iterator[str]:
+    """Creates the empty database `name`, yields its URL, drops it (even if in use)
+    unless `keep`."""
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     try:
-        yield make_conninfo("", **(conninfo_to_dict(admin_url) | {"dbname": name}))
+        yield database_url(admin_url, name)
     finally:
-        drop_database(admin_url, name)
+        if not keep:
+            drop_database(admin_url, name)
 
 
 def drop_database(admin_url: str, name: str, *, attempts: int = 10) -> None:

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.common import procfs
+from bench.common.child import spawn
 from bench.common.servers import BrokerCpu, PostgresCpu, broker_pid
-from stack.process import die_with_parent
 
 MILESTONES_PERCENT = (25, 50, 75, 100)
 _STOP_GRACE_S = 20.0
@@ -47,8 +46,6 @@ class ChildRun:
 def watch(
     command: Sequence[str],
     *,
-    cwd: Path,
-    env: Mapping[str, str],
     stdout_path: Path,
     log_path: Path,
     database: str | None,
@@ -65,16 +62,7 @@ def watch(
     busy_before = procfs.machine_busy_s()
     spawned_at = time.time()
     started = time.monotonic()
-    with stdout_path.open("wb") as out, log_path.open("wb") as log:
-        # Its own process group, and dead with this process however it ends.
-        child = subprocess.Popen(
-            die_with_parent(command),
-            cwd=cwd,
-            env=dict(env),
-            stdout=out,
-            stderr=log,
-            start_new_session=True,
-        )
+    child = spawn(command, stdout=stdout_path, stderr=log_path)
     rss_at: dict[int, int] = {}
     samples: list[tuple[float, int]] = []
     stopped_because: str | None = None

@@ -13,32 +13,28 @@ import argparse
 import statistics
 import sys
 import tempfile
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import machine
+from bench.common.cli import benchmark_parser, run_benchmark
 from bench.common.preload import Mix, preload
 from bench.common.profiling import top_functions
-from bench.common.results import RESULTS_DIR, run_reporting_errors
 from bench.common.scratch import create_topic, delete_topics, unique_name
 from bench.consumer.compare import peer_section
 from bench.consumer.report import Context, render, write
-from bench.consumer.summary import Target, summarize
+from bench.consumer.runs import run_all, targets
+from bench.consumer.summary import summarize
 from bench.peers.contenders import CONNECT, NOT_QUICK, PULSE_FACTS, RAW, contenders_by_key
-from bench.peers.measurement import Contender, Measurement, Workload
+from bench.peers.measurement import Workload
 from bench.peers.pulse.contender import PulseConsumer
-from consumer.settings import Settings, load_settings
+from consumer.settings import Settings
 
 QUICK_EVENTS, QUICK_RUNS = 50_000, 1
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.consumer",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = benchmark_parser("python -m bench.consumer", __doc__)
     keys = list(contenders_by_key())
     parser.add_argument("--events", type=int, help="records on the topic (default 1,000,000)")
     parser.add_argument("--runs", type=int, help="runs of every contender (default 3)")
@@ -74,47 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="after the runs, profile one more Pulse facts-only drain with cProfile",
     )
-    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--keep-topic", action="store_true", help="do not delete the topic")
     return parser
 
 
-def run_all(contenders: Sequence[Contender], workload: Workload, runs: int) -> list[Measurement]:
-    """Every contender once per run, the order rotating so no one always goes first."""
-    measurements = []
-    for run in range(1, runs + 1):
-        shift = (run - 1) % len(contenders)
-        for contender in [*contenders[shift:], *contenders[:shift]]:
-            measurement = contender.measure(workload, run)
-            measurements.append(measurement)
-            status = "" if measurement.complete else f"  [{measurement.note}]"
-            print(
-                f"run {run}/{runs}  {contender.name:<36} {measurement.events_per_s:>10,.0f} "
-                f"events/s  ({measurement.records:,} in {measurement.seconds:.1f} s){status}",
-                file=sys.stderr,
-                flush=True,
-            )
-    return measurements
-
-
-def targets() -> list[Target]:
-    facts = PulseConsumer(aggregates=False).name
-    return [
-        Target(facts, ">= 70 % of raw consumption", min_ratio_to_raw=0.70),
-        Target(facts, ">= 20,000 events/s", min_events_per_s=20_000),
-    ]
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run_benchmark(build_parser(), _bench, argv)
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
     events = args.events or (QUICK_EVENTS if args.quick else 1_000_000)
     runs = args.runs or (QUICK_RUNS if args.quick else 3)
     if args.only is None:
         args.only = [k for k in contenders_by_key() if not (args.quick and k in NOT_QUICK)]
-    return run_reporting_errors(lambda: _bench(args, load_settings(), events=events, runs=runs))
-
-
-def _bench(args: argparse.Namespace, settings: Settings, *, events: int, runs: int) -> int:
     started_at = datetime.now(UTC)
     admin_url = settings.migrations_database_url.get_secret_value()  # creates databases
     bootstrap = settings.kafka_bootstrap_servers
@@ -140,6 +108,7 @@ def _bench(args: argparse.Namespace, settings: Settings, *, events: int, runs: i
             workdir=workdir,
             exit_when_idle_s=args.exit_when_idle,
             naive_limit=args.naive_limit,
+            max_seconds=args.max_seconds,
         )
         chosen = [c for key, c in contenders_by_key().items() if key in args.only]
         measurements = run_all(chosen, workload, runs)
@@ -188,7 +157,3 @@ def _bench(args: argparse.Namespace, settings: Settings, *, events: int, runs: i
     print(markdown)
     print(f"written: {md_path} and {json_path}", file=sys.stderr)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

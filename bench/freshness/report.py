@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bench.common.results import machine_line, ms, percentile
+from bench.common.histogram import percentile
+from bench.common.results import machine_line, ms
 
 TARGET_RATE, TARGET_P99_S = 5000.0, 1.0
 

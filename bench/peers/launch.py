@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.common.child import REPO, child_env, log_tail, read_result
-from bench.common.watch import ChildRun, watch
-from bench.peers.measurement import Measurement
+from bench.common.child import log_tail, read_result
+from bench.common.watch import ChildRun, WatchLimits, watch
+from bench.peers.measurement import Measurement, Workload
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,23 +78,24 @@ class Launched:
 
 def launch(
     command: Sequence[str],
+    workload: Workload,
     *,
     stem: Path,
     database: str | None,
     expected: int,
     progress: Callable[[], int | None] | None = None,
 ) -> Launched:
-    """Runs `command` from the repository root until it exits, its output in
-    `<stem>.out` and `<stem>.log`; `progress()` (records so far) lets the watcher note
-    memory at 25/50/75/100 % and stop a child that stalls."""
+    """Runs `command` from the repository root until it exits or is stopped after
+    `workload.max_seconds`, its output in `<stem>.out` and `<stem>.log`; `progress()`
+    (records so far) lets the watcher note memory at 25/50/75/100 % and stop a child
+    that stalls."""
     child = watch(
         command,
-        cwd=REPO,
-        env=child_env(),
         stdout_path=stem.with_suffix(".out"),
         log_path=stem.with_suffix(".log"),
         database=database,
         expected=expected,
         progress=progress,
+        limits=WatchLimits(max_seconds=workload.max_seconds),
     )
     return Launched(child=child, stem=stem, database=database)

@@ -22,6 +22,7 @@ class Workload:
     workdir: Path
     exit_when_idle_s: float = 2.0
     naive_limit: int = 20_000
+    max_seconds: float = 1800.0  # a contender still running then is stopped
 
 
 @dataclass(slots=True)

@@ -12,47 +12,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
 
 import psycopg
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from psycopg.rows import dict_row
 
-from bench.common import machine, procfs
-from bench.common.results import (
-    RESULTS_DIR,
-    machine_line,
-    ms,
-    percentile,
-    run_reporting_errors,
-    write_results,
-)
-from bench.common.scratch import drop_database, unique_name
+from bench.common import machine
+from bench.common.cli import benchmark_parser, run_benchmark
+from bench.common.results import write_results
+from bench.common.scratch import database_url, scratch_database, unique_name
 from bench.query.fill import FillResult, fill
-from consumer.settings import Settings, load_settings
-from consumer.sqlfiles import SQL_ROOT, load_sql
+from bench.query.report import fill_payload, render
+from bench.query.timing import time_queries
+from consumer.settings import Settings
 
 QUICK_FACTS, QUICK_RUNS = 20_000, 5
-TARGET_P95_S = 0.050
-# The fixed parameters, as in tests/integration/test_queries.py.
-FIXED_PARAMETERS: dict[str, Any] = {
-    "limit": 10, "days": 30, "weeks": 8, "cohorts": 4, "per_category": 3,
-}  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.query",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = benchmark_parser("python -m bench.query", __doc__)
     parser.add_argument("--facts", type=int, help="events to write (default 1,000,000)")
     parser.add_argument("--runs", type=int, help="timed runs of every query (default 30)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs first (default 2)")
@@ -69,13 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--keep", action="store_true", help="keep the filled database (its name is printed)"
     )
-    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return run_reporting_errors(lambda: _bench(args, load_settings()))
+    return run_benchmark(build_parser(), _bench, argv)
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
@@ -97,7 +73,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
             print(f"filled in {filled.seconds:.0f} s; vacuum analyze ...", file=sys.stderr)
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("vacuum analyze")
-        timings = _time_queries(url, runs=runs, warmup=args.warmup)
+        timings = time_queries(url, runs=runs, warmup=args.warmup)
     markdown = render(started_at, details, timings, filled=filled, runs=runs)
     payload = {
         "started_at": started_at.isoformat(),
@@ -106,7 +82,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         "database_bytes": timings.database_bytes,
         "machine_busy_cores": timings.busy_cores,
         "runs": runs,
-        "fill": _fill_payload(filled),
+        "fill": fill_payload(filled),
         "queries": {
             query: {"rows": rows, "seconds": seconds}
             for query, (rows, seconds) in timings.by_query.items()
@@ -123,129 +99,11 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-@contextmanager
-def _database(admin_url: str, name: str, *, create: bool, keep: bool) -> Iterator[str]:
+def _database(
+    admin_url: str, name: str, *, create: bool, keep: bool
+) -> AbstractContextManager[str]:
     """The URL of database `name`: created first unless it exists already (`create`
     false), dropped afterwards unless kept or not ours."""
-    if create:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    try:
-        yield make_conninfo("", **(conninfo_to_dict(admin_url) | {"dbname": name}))
-    finally:
-        if create and not keep:
-            drop_database(admin_url, name)
-
-
-@dataclass(frozen=True, slots=True)
-class Timings:
-    by_query: dict[str, tuple[int, list[float]]]  # rows returned, seconds of every run
-    facts: int
-    database_bytes: int
-    busy_cores: float  # all cores' busy CPU s per wall s while the queries ran
-
-
-def _time_queries(url: str, *, runs: int, warmup: int) -> Timings:
-    """Every query `warmup` times untimed, then `runs` timed rounds over all queries (one
-    query after the other, so that noise from the machine spreads over all of them)."""
-    queries = {path.stem: path.read_text(encoding="utf-8") for path in _query_files()}
-    with psycopg.connect(url, autocommit=True) as conn:
-        picked = conn.cursor(row_factory=dict_row).execute(load_sql("bench/query_parameters"))
-        params = FIXED_PARAMETERS | (picked.fetchone() or {})
-        rows: dict[str, int] = {}
-        for _ in range(warmup):
-            for stem, text in queries.items():
-                rows[stem] = len(conn.execute(text, params).fetchall())
-        seconds: dict[str, list[float]] = {stem: [] for stem in queries}
-        began_all, busy_before = time.perf_counter(), procfs.machine_busy_s()
-        for _ in range(runs):
-            for stem, text in queries.items():
-                began = time.perf_counter()
-                rows[stem] = len(conn.execute(text, params).fetchall())
-                seconds[stem].append(time.perf_counter() - began)
-        busy = (procfs.machine_busy_s() - busy_before) / (time.perf_counter() - began_all)
-        size = conn.execute(load_sql("bench/database_size")).fetchone()
-    assert size is not None
-    timings = {stem: (rows[stem], seconds[stem]) for stem in queries}
-    return Timings(timings, facts=int(size[0]), database_bytes=int(size[1]), busy_cores=busy)
-
-
-def _query_files() -> list[Path]:
-    return sorted((SQL_ROOT / "queries").glob("*.sql"))
-
-
-def render(
-    started_at: datetime,
-    details: dict[str, Any],
-    timings: Timings,
-    *,
-    filled: FillResult | None,
-    runs: int,
-) -> str:
-    facts, database_bytes = timings.facts, timings.database_bytes
-    lines = [
-        f"# Query benchmark, {started_at:%Y-%m-%d %H:%M} UTC",
-        "",
-        f"Every example query of `sql/queries/` ({len(timings.by_query)} files, the README's "
-        f"included) run {runs} times in rotation on one connection, at {facts:,} facts "
-        f"({database_bytes / 1024**3:.2f} GiB database). Latency is the client's wall time "
-        "of execute + fetch. " + machine_line(details) + f" While the queries ran, the "
-        f"machine's cores were busy {timings.busy_cores:.2f} CPU s per wall second (2.0 = "
-        "saturated; other work on the machine counts).",
-        "",
-        *_fill_lines(filled),
-        "| query | rows | p50 ms | p95 ms | max ms |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    worst = 0.0
-    for stem, (rows, seconds) in timings.by_query.items():
-        p95 = percentile(seconds, 95) or 0.0
-        worst = max(worst, p95)
-        lines.append(
-            f"| `{stem}` | {rows:,} | {ms(percentile(seconds, 50))} | {ms(p95)} "
-            f"| {ms(max(seconds))} |"
-        )
-    verdict = "**PASS**" if worst < TARGET_P95_S else "**FAIL**"
-    lines += [
-        "",
-        f"Target (issue 9): every query p95 < 50 ms at 10M facts. Worst p95 here: "
-        f"{ms(worst)} ms at {facts:,} facts: {verdict}"
-        + ("" if facts >= 10_000_000 else " (at this size; the target is for 10M facts)")
-        + ".",
-    ]
-    return "\n".join(lines)
-
-
-def _fill_lines(filled: FillResult | None) -> list[str]:
-    if filled is None:
-        return ["The database was filled by an earlier run (`--database`).", ""]
-    lines = [
-        f"Filled by `bench.query.fill` (the consumer's Batch and writer with every aggregate, no "
-        f"Kafka): {filled.records:,} simulated events, {filled.facts:,} facts, in "
-        f"{filled.seconds:,.0f} s, then `vacuum analyze` (what autovacuum would have done). "
-        "CPU per 1,000 facts as the database grew:",
-        "",
-        "| facts before | facts/s | filler CPU s / 1k | PostgreSQL CPU s / 1k |",
-        "| ---: | ---: | ---: | ---: |",
-    ]
-    for s in filled.segments:
-        lines.append(
-            f"| {s.facts_before:,} | {s.facts / s.seconds:,.0f} "
-            f"| {s.filler_cpu_s * 1000 / s.facts:.3f} | {s.postgres_cpu_s * 1000 / s.facts:.3f} |"
-        )
-    return [*lines, ""]
-
-
-def _fill_payload(filled: FillResult | None) -> dict[str, Any] | None:
-    if filled is None:
-        return None
-    return {
-        "records": filled.records,
-        "facts": filled.facts,
-        "seconds": filled.seconds,
-        "segments": [asdict(s) for s in filled.segments],
-    }
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    if not create:
+        return nullcontext(database_url(admin_url, name))
+    return scratch_database(admin_url, name, keep=keep)

@@ -9,31 +9,27 @@ Run from the repository root with the stack up (`make up`):
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.common import machine
+from bench.common.cli import benchmark_parser, run_benchmark
 from bench.common.preload import Mix, preload
-from bench.common.results import RESULTS_DIR, machine_line, run_reporting_errors, write_results
+from bench.common.results import write_results
 from bench.common.scratch import delete_topics
 from bench.scale.group import GroupRun, fresh_topic, run_group
-from consumer.settings import Settings, load_settings
+from bench.scale.report import render
+from consumer.settings import Settings
 
 QUICK_EVENTS, QUICK_LEVELS = 20_000, (1, 2)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.scale",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = benchmark_parser("python -m bench.scale", __doc__)
     parser.add_argument("--events", type=int, help="records per topic (default 500,000)")
     parser.add_argument("--levels", type=int, nargs="+", help="processes = partitions (1 2 4)")
     parser.add_argument("--runs", type=int, default=1, help="runs per level (median)")
@@ -43,13 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--days", type=float, default=30.0, help="simulated days of activity")
     parser.add_argument("--max-seconds", type=float, default=1800.0)
-    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return run_reporting_errors(lambda: _bench(args, load_settings()))
+    return run_benchmark(build_parser(), _bench, argv)
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
@@ -99,63 +93,3 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     print(markdown)
     print(f"written: {md_path} and {json_path}; logs in {workdir}", file=sys.stderr)
     return 0
-
-
-def render(
-    started_at: datetime,
-    details: dict[str, Any],
-    runs: Sequence[GroupRun],
-    *,
-    events: int,
-    batch: int,
-) -> str:
-    lines = [
-        f"# Scale benchmark, {started_at:%Y-%m-%d %H:%M} UTC",
-        "",
-        f"For each level, {events:,} records (5% invalid, 2% duplicates, `python -m producer`) "
-        "pre-loaded on a topic with that many partitions, drained by as many `python -m "
-        "consumer run` processes (every aggregate) in one group into one fresh database. "
-        "Timed from the first spawn (start-up, migrations and the group's rebalances count) "
-        "until PostgreSQL holds the offsets of every record (sampled every 0.5 s). Figures "
-        f"are medians over the runs. Batches of up to {batch:,} records. " + machine_line(details),
-        "",
-        "| processes = partitions | events/s | vs 1 | CPU s / 1k: consumers | broker "
-        "| PostgreSQL | machine busy (cores) | complete |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    by_level: dict[int, list[GroupRun]] = {}
-    for run in runs:
-        by_level.setdefault(run.processes, []).append(run)
-    base = _median(r.events_per_s for r in by_level.get(1, []))
-    for level, group in by_level.items():
-        rate = _median(r.events_per_s for r in group)
-        ratio = f"{rate / base:.2f}x" if base and rate else "-"
-        lines.append(
-            f"| {level} | {rate:,.0f} | {ratio} "
-            f"| {_median(_per_1k(r.cpu_s, r) for r in group):.3f} "
-            f"| {_median(_per_1k(r.broker_cpu_s or 0.0, r) for r in group):.3f} "
-            f"| {_median(_per_1k(r.postgres_cpu_s, r) for r in group):.3f} "
-            f"| {_median(r.machine_busy_s / r.process_s for r in group):.2f} "
-            f"| {sum(r.complete for r in group)}/{len(group)} |"
-        )
-    lines += [
-        "",
-        "The machine has 2 cores shared by the consumers, the broker, PostgreSQL (and "
-        'whoever else is using it): "machine busy" is all cores\' busy CPU seconds per '
-        "wall second during the run; near 2.0 nothing more can scale, and more processes "
-        "then only add start-up, rebalancing and contention on the shared aggregate rows.",
-    ]
-    return "\n".join(lines)
-
-
-def _per_1k(cpu_s: float, run: GroupRun) -> float:
-    return cpu_s * 1000 / run.accounted if run.accounted else 0.0
-
-
-def _median(values: Any) -> float:
-    items = list(values)
-    return statistics.median(items) if items else 0.0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

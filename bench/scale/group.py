@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,11 +13,10 @@ from pathlib import Path
 import psycopg
 
 from bench.common import procfs
-from bench.common.child import REPO, child_env, free_port, python_module
+from bench.common.child import free_port, python_module, spawn
 from bench.common.scratch import create_topic, delete_topics, scratch_database, unique_name
 from bench.common.servers import BrokerCpu, PostgresCpu, broker_pid
 from bench.peers.pulse.offsets import offset_totals
-from stack.process import die_with_parent
 
 _INTERVAL_S = 0.5
 _STOP_GRACE_S = 20.0
@@ -97,17 +95,7 @@ def _watch(
     started = time.monotonic()
     children = []
     for index, command in enumerate(commands):
-        with (workdir / f"scale-{len(commands)}-{index}.log").open("wb") as log:
-            children.append(
-                subprocess.Popen(
-                    die_with_parent(command),
-                    cwd=REPO,
-                    env=child_env(),
-                    stdout=log,
-                    stderr=log,
-                    start_new_session=True,  # and dead with this process however it ends
-                )
-            )
+        children.append(spawn(command, stdout=workdir / f"scale-{len(commands)}-{index}.log"))
     running = {child.pid: child for child in children}
     exit_codes: list[int] = []
     cpu_s, done_at, accounted, kill_at, note = 0.0, None, 0, float("inf"), ""

@@ -44,8 +44,11 @@ class ConnectJdbcSink:
                     "--sentinels", ",".join(copied.sentinels),
                     "--libs", str(libs),
                     "--workdir", str(stem),
+                    "--max-seconds", str(workload.max_seconds),
                 )  # fmt: skip
-                launched = launch(command, stem=stem, database=database, expected=workload.records)
+                launched = launch(
+                    command, workload, stem=stem, database=database, expected=workload.records
+                )
         finally:
             delete_topics(bootstrap, [topic, dlq])
         measurement = self._measurement(run, launched, copied)

@@ -25,7 +25,11 @@ class NaiveConsumer:
                 "--limit", str(limit),
             )  # fmt: skip
             launched = launch(
-                command, stem=workload.workdir / f"naive-{run}", database=database, expected=limit
+                command,
+                workload,
+                stem=workload.workdir / f"naive-{run}",
+                database=database,
+                expected=limit,
             )
         result = launched.result()
         complete = launched.child.exit_code == 0 and result is not None

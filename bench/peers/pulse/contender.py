@@ -51,6 +51,7 @@ class PulseConsumer:
                 probe = MetricsProbe(port)
                 launched = launch(
                     self.command(workload, database_url=url, dlq=dlq, port=port),
+                    workload,
                     stem=workload.workdir / f"pulse-{kind}-{run}",
                     database=database,
                     expected=workload.records,

@@ -55,8 +55,11 @@ class QuixCounts:
                     "--late-horizon-days", str(settings.late_horizon_days),
                     "--clock-skew-seconds", str(settings.clock_skew_seconds),
                     "--max-event-bytes", str(settings.max_event_bytes),
+                    "--max-seconds", str(workload.max_seconds),
                 ]  # fmt: skip
-                launched = launch(command, stem=stem, database=database, expected=workload.records)
+                launched = launch(
+                    command, workload, stem=stem, database=database, expected=workload.records
+                )
         finally:
             delete_topics(bootstrap, _internal_topics(bootstrap, group))
             shutil.rmtree(state_dir, ignore_errors=True)

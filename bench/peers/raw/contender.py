@@ -21,7 +21,11 @@ class RawConsumption:
             "--records", str(workload.records),
         )  # fmt: skip
         launched = launch(
-            command, stem=workload.workdir / f"raw-{run}", database=None, expected=workload.records
+            command,
+            workload,
+            stem=workload.workdir / f"raw-{run}",
+            database=None,
+            expected=workload.records,
         )
         child, result = launched.child, launched.result()
         complete = child.exit_code == 0 and result is not None
