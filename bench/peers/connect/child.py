@@ -27,13 +27,13 @@ from kafka.structs import TopicPartition
 
 from bench.common.child import REPO
 from bench.peers.connect.worker import CONNECTOR, SinkJob, java_command
+from consumer.sqlfiles import load_sql
 from stack.process import die_with_parent
 
 FACTS_DDL = REPO / "sql" / "migrations" / "001_facts.sql"
-COUNT_ROWS = "select count(*) from events"
-# An index lookup: cheap enough to poll often without charging PostgreSQL CPU to the peer.
-COUNT_SENTINELS = "select count(*) from events where event_id = any(%s::uuid[])"
-ANY_ROW = "select exists (select from events)"
+COUNT_ROWS = load_sql("bench/connect/count_rows")
+COUNT_SENTINELS = load_sql("bench/connect/count_sentinels")
+ANY_ROW = load_sql("bench/connect/any_row")
 _POLL_S = 0.1
 _STATUS_EVERY_POLLS = 20  # the REST status every 2 s
 # Shorter than the benchmark watcher's own grace before it SIGKILLs this process.

@@ -18,21 +18,7 @@ from kafka import KafkaConsumer
 
 from bench.peers.fetch import pulse_fetch_config
 from consumer.settings import load_settings
-
-_CREATE = """
-create table if not exists naive_events (
-    event_id uuid primary key,
-    event_type text not null,
-    occurred_at timestamptz not null,
-    user_id text not null,
-    payload jsonb not null
-)
-"""
-_INSERT = """
-insert into naive_events (event_id, event_type, occurred_at, user_id, payload)
-values (%s, %s, %s, %s, %s)
-on conflict (event_id) do nothing
-"""
+from consumer.sqlfiles import load_sql
 
 
 def _row(value: bytes) -> tuple[Any, ...] | None:
@@ -54,9 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = load_settings(kafka_bootstrap_servers=args.bootstrap_servers)
     conn = psycopg.connect(args.database_url, application_name="pulse-bench-naive")
-    conn.execute(_CREATE)
+    conn.execute(load_sql("bench/naive/create_events"))
     conn.commit()
     consumer = KafkaConsumer(args.topic, **pulse_fetch_config(settings, group_id=args.group))
+    insert = load_sql("bench/naive/insert_event")
     handled = inserted = skipped = refused = 0
     first_record_at: float | None = None
     while handled < args.limit:
@@ -70,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
                     skipped += 1
                     continue
                 try:
-                    inserted += conn.execute(_INSERT, row).rowcount
+                    inserted += conn.execute(insert, row).rowcount
                     conn.commit()
                 except psycopg.Error:  # e.g. a field of the wrong type
                     conn.rollback()

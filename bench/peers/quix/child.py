@@ -4,7 +4,8 @@ into PostgreSQL with Quix's PostgreSQL sink; prints one JSON line when done.
 
 Run by the Quix venv's Python (bench/peers/quix/venv.py), so it imports only the standard
 library, what that venv holds (quixstreams, psycopg2, pydantic) and stdlib/pydantic-only
-project modules: the event contract, so that "valid" means what it means to Pulse.
+project modules: the event contract, so that "valid" means what it means to Pulse, and
+the reader of the SQL files.
 
 `.stack/quix/venv/bin/python -m bench.peers.quix.child --topic T --group G ...`
 """
@@ -27,11 +28,12 @@ from quixstreams.sinks.community.postgresql import PostgreSQLSink
 
 from bench.peers.quix.progress import Progress
 from consumer.contract import TimeWindow
+from consumer.sqlfiles import load_sql
 from consumer.validation import Rejection, decode_event
 
-TABLE = "event_counts"
-COUNTS = f"select count(*), coalesce(sum(events), 0) from {TABLE}"
-ANY_ROW = f"select exists (select from {TABLE})"
+TABLE = "event_counts"  # also named in sql/bench/quix/
+COUNTS = load_sql("bench/quix/counts")
+ANY_ROW = load_sql("bench/quix/any_row")
 _POLL_S = 0.1
 MINUTE_MS = 60_000
 
