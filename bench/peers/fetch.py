@@ -1,5 +1,5 @@
-"""The Kafka consumer configuration Pulse runs with, so that the baselines fetch exactly
-as Pulse does. It mirrors `_connect_kafka` in consumer/cli.py: keep the two in step."""
+"""The Kafka consumer configuration Pulse runs with, so that the raw and naive peers fetch
+exactly as Pulse does. It mirrors `_connect_kafka` in consumer/cli.py: keep the two in step."""
 
 from __future__ import annotations
 
