@@ -51,16 +51,16 @@ test: lint up
 	$(PY) -m pytest
 
 bench: up
-	$(PY) -m bench.consumer_bench
-	$(PY) -m bench.producer_bench
-	$(PY) -m bench.freshness_bench
-	$(PY) -m bench.scale_bench
-	$(PY) -m bench.query_bench --facts 10000000
+	$(PY) -m bench.consumer
+	$(PY) -m bench.producer
+	$(PY) -m bench.freshness
+	$(PY) -m bench.scale
+	$(PY) -m bench.query --facts 10000000
 
 bench-quick: up
-	$(PY) -m bench.consumer_bench --quick
-	$(PY) -m bench.freshness_bench --quick
-	$(PY) -m bench.query_bench --quick
+	$(PY) -m bench.consumer --quick
+	$(PY) -m bench.freshness --quick
+	$(PY) -m bench.query --quick
 
 chaos: up
 	$(PY) -m tests.chaos

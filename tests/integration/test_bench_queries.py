@@ -46,7 +46,7 @@ def test_query_bench_times_every_example_query(
     kafka_bootstrap: str, admin_database_url: str, tmp_path: Path
 ) -> None:
     args = ("--facts", "3000", "--runs", "2", "--warmup", "1")
-    stdout = _run("bench.query_bench", *args, kafka=kafka_bootstrap,
+    stdout = _run("bench.query", *args, kafka=kafka_bootstrap,
                   database_url=admin_database_url, out=tmp_path)  # fmt: skip
 
     markdown, data = _report(tmp_path, "queries")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.contenders import NOT_QUICK, contenders_by_key
+from bench.peers.contenders import NOT_QUICK, contenders_by_key
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -27,7 +27,7 @@ def test_bench_writes_a_report_with_every_contender(
         "DATABASE_URL": admin_database_url,
     }
     command = [
-        sys.executable, "-m", "bench.consumer_bench", "--quick",
+        sys.executable, "-m", "bench.consumer", "--quick",
         "--events", "3000", "--runs", "1", "--naive-limit", "500",
         "--results-dir", str(tmp_path),
     ]  # fmt: skip

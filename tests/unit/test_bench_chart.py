@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench import chart
+from bench.consumer import chart
 
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.connect.envelope import event_schema, sentinel, wrap
-from bench.connect.worker import SinkJob, connector_properties, jdbc_url
-from bench.measurement import Measurement
-from bench.peers import peer_section, ratios_by_run
+from bench.consumer.compare import peer_section, ratios_by_run
+from bench.peers.connect.envelope import event_schema, sentinel, wrap
+from bench.peers.connect.worker import SinkJob, connector_properties, jdbc_url
+from bench.peers.measurement import Measurement
 
 EVENT = (
     b'{"schema_version":1,"event_id":"eab536cd-57da-496d-b26e-086d560abce6",'

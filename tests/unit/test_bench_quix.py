@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.contenders.quix import valid_with_duplicates
-from bench.measurement import Measurement
-from bench.peers import peer_section
-from bench.quix.progress import Progress
-from bench.quix.venv import REQUIREMENTS, QuixVenv, ensure_venv, pinned_versions, stamp
+from bench.consumer.compare import peer_section
+from bench.peers.measurement import Measurement
+from bench.peers.quix.contender import valid_with_duplicates
+from bench.peers.quix.progress import Progress
+from bench.peers.quix.venv import REQUIREMENTS, QuixVenv, ensure_venv, pinned_versions, stamp
 
 SUMMARY = """sent 3,000 records to bench.consumer.da6e70d672 in 0.2 s, seed 1
 

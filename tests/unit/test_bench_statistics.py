@@ -7,8 +7,7 @@ import math
 
 import pytest
 
-from bench.histogram import quantile
-from bench.section import percentile
+from bench.common.histogram import percentile, quantile
 
 
 def test_percentile_interpolates_between_closest_ranks() -> None:

@@ -1,0 +1,159 @@
+"""Consumer benchmark (issue 4): drain one pre-loaded topic with raw kafka-python
+consumption (the ceiling), a naive INSERT + COMMIT per event consumer (the seed
+pipelines), Pulse facts only, and Pulse with every aggregate; report events/s, CPU per
+1,000 events of consumer, broker and database, and memory, as medians of several runs.
+
+Run from the repository root with the stack up (`make up`):
+`.venv/bin/python -m bench.consumer [--events 1000000] [--runs 3] [--quick]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.common import machine
+from bench.common.cli import benchmark_parser, run_benchmark
+from bench.common.preload import Mix, preload
+from bench.common.profiling import top_functions
+from bench.common.scratch import create_topic, delete_topics, unique_name
+from bench.consumer.compare import peer_section
+from bench.consumer.report import Context, render, write
+from bench.consumer.runs import run_all, targets
+from bench.consumer.summary import summarize
+from bench.peers.contenders import CONNECT, NOT_QUICK, PULSE_FACTS, RAW, contenders_by_key
+from bench.peers.measurement import Workload
+from bench.peers.pulse.contender import PulseConsumer
+from pulse.settings import Settings
+
+QUICK_EVENTS, QUICK_RUNS = 50_000, 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = benchmark_parser("python -m bench.consumer", __doc__)
+    keys = list(contenders_by_key())
+    parser.add_argument("--events", type=int, help="records on the topic (default 1,000,000)")
+    parser.add_argument("--runs", type=int, help="runs of every contender (default 3)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke check: {QUICK_EVENTS:,} events, {QUICK_RUNS} run (unless given)",
+    )
+    parser.add_argument("--partitions", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1, help="simulator seed (default 1)")
+    parser.add_argument("--days", type=float, default=30.0, help="simulated days of activity")
+    parser.add_argument("--compression", default="none", help="producer compression")
+    parser.add_argument("--invalid-share", type=float, default=0.05)
+    parser.add_argument("--duplicate-share", type=float, default=0.02)
+    parser.add_argument(
+        "--naive-limit",
+        type=int,
+        default=20_000,
+        help="records the naive consumer handles before its rate is extrapolated",
+    )
+    parser.add_argument("--only", nargs="+", choices=keys, metavar="CONTENDER",
+                        help=f"contenders to run, of: {', '.join(keys)} (default: all; "
+                        f"--quick leaves out {', '.join(NOT_QUICK)})")  # fmt: skip
+    parser.add_argument("--exit-when-idle", type=float, default=2.0, metavar="SECONDS")
+    parser.add_argument(
+        "--max-seconds",
+        type=float,
+        default=1800.0,
+        help="stop a contender still running after this long and report its partial rate",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after the runs, profile one more Pulse facts-only drain with cProfile",
+    )
+    parser.add_argument("--keep-topic", action="store_true", help="do not delete the topic")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_benchmark(build_parser(), _bench, argv)
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    events = args.events or (QUICK_EVENTS if args.quick else 1_000_000)
+    runs = args.runs or (QUICK_RUNS if args.quick else 3)
+    if args.only is None:
+        args.only = [k for k in contenders_by_key() if not (args.quick and k in NOT_QUICK)]
+    started_at = datetime.now(UTC)
+    admin_url = settings.migrations_database_url.get_secret_value()  # creates databases
+    bootstrap = settings.kafka_bootstrap_servers
+    workdir = Path(tempfile.mkdtemp(prefix="pulse-bench-"))
+    details = machine.describe(admin_url)
+    mix = Mix(invalid=args.invalid_share, duplicates=args.duplicate_share)
+    topic = unique_name("bench.consumer.")
+    create_topic(bootstrap, topic, args.partitions)
+    try:
+        print(f"pre-loading {events:,} records into {topic} ...", file=sys.stderr, flush=True)
+        loaded = preload(
+            bootstrap_servers=bootstrap, topic=topic, records=events,
+            partitions=args.partitions, seed=args.seed, compression=args.compression,
+            days=args.days, mix=mix, log_path=workdir / "preload.log",
+        )  # fmt: skip
+        print(f"pre-loaded in {loaded.seconds:.0f} s; logs in {workdir}", file=sys.stderr)
+        workload = Workload(
+            settings=settings,
+            topic=topic,
+            partitions=args.partitions,
+            records=events,
+            admin_database_url=admin_url,
+            workdir=workdir,
+            exit_when_idle_s=args.exit_when_idle,
+            naive_limit=args.naive_limit,
+            max_seconds=args.max_seconds,
+        )
+        chosen = [c for key, c in contenders_by_key().items() if key in args.only]
+        measurements = run_all(chosen, workload, runs)
+        profile = None
+        if args.profile:
+            stats_dir = workdir / "profile"
+            PulseConsumer(aggregates=False, profile_to=stats_dir).measure(workload, 0)
+            profile = top_functions(stats_dir) if stats_dir.exists() else None
+    finally:
+        if not args.keep_topic:
+            delete_topics(bootstrap, [topic])
+    ceiling = contenders_by_key()[RAW].name
+    rows = summarize(measurements, ceiling=ceiling)
+    value_bytes = [
+        float(m.details["value_bytes"]) / m.records  # type: ignore[arg-type]
+        for m in measurements
+        if m.contender == ceiling and m.records and m.details.get("value_bytes")
+    ]
+    ctx = Context(
+        started_at=started_at,
+        records=events,
+        partitions=args.partitions,
+        invalid_share=mix.invalid,
+        duplicate_share=mix.duplicates,
+        seed=args.seed,
+        compression=args.compression,
+        simulated_days=args.days,
+        runs=runs,
+        naive_limit=args.naive_limit,
+        exit_when_idle_s=args.exit_when_idle,
+        batch_max_records=settings.batch_max_records,
+        batch_max_age_ms=settings.batch_max_age_ms,
+        mean_value_bytes=statistics.median(value_bytes) if value_bytes else None,
+        machine=details,
+    )
+    goals = [t for t in targets() if PULSE_FACTS in args.only]
+    markdown = render(ctx, rows, measurements, goals, ceiling=ceiling, profile=profile)
+    pulse = [PulseConsumer(aggregates=a).name for a in (False, True)]
+    peer = contenders_by_key()[CONNECT].name
+    markdown += "\n".join(["", *peer_section(measurements, pulse, peer)]).rstrip() + "\n"
+    extra = {"producer_summary": loaded.producer_summary, "preload_seconds": loaded.seconds}
+    md_path, json_path = write(
+        args.results_dir, ctx=ctx, markdown=markdown, rows=rows, measurements=measurements,
+        targets=goals, extra=extra,
+    )  # fmt: skip
+    print(markdown)
+    print(f"written: {md_path} and {json_path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,5 @@
+"""`python -m bench.freshness`: see bench/freshness/cli.py."""
+
+from bench.freshness.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The naive consumer of the seed pipelines: one INSERT + COMMIT per event."""

@@ -1,0 +1,1 @@
+"""Raw kafka-python consumption with JSON decoding: the ceiling for any Python consumer."""

@@ -1,0 +1,2 @@
+"""Producer benchmark: events/s of generation, publishing and both (`python -m
+bench.producer`)."""

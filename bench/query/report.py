@@ -1,0 +1,88 @@
+"""The query benchmark's Markdown report: latency per query against the target, and how
+the fill went as the database grew."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from bench.common.histogram import percentile
+from bench.common.results import machine_line, ms
+from bench.query.fill import FillResult
+from bench.query.timing import Timings
+
+TARGET_P95_S = 0.050
+
+
+def render(
+    started_at: datetime,
+    details: dict[str, Any],
+    timings: Timings,
+    *,
+    filled: FillResult | None,
+    runs: int,
+) -> str:
+    facts, database_bytes = timings.facts, timings.database_bytes
+    lines = [
+        f"# Query benchmark, {started_at:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Every example query of `sql/queries/` ({len(timings.by_query)} files, the README's "
+        f"included) run {runs} times in rotation on one connection, at {facts:,} facts "
+        f"({database_bytes / 1024**3:.2f} GiB database). Latency is the client's wall time "
+        "of execute + fetch. " + machine_line(details) + f" While the queries ran, the "
+        f"machine's cores were busy {timings.busy_cores:.2f} CPU s per wall second (2.0 = "
+        "saturated; other work on the machine counts).",
+        "",
+        *_fill_lines(filled),
+        "| query | rows | p50 ms | p95 ms | max ms |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    worst = 0.0
+    for stem, (rows, seconds) in timings.by_query.items():
+        p95 = percentile(seconds, 95) or 0.0
+        worst = max(worst, p95)
+        lines.append(
+            f"| `{stem}` | {rows:,} | {ms(percentile(seconds, 50))} | {ms(p95)} "
+            f"| {ms(max(seconds))} |"
+        )
+    verdict = "**PASS**" if worst < TARGET_P95_S else "**FAIL**"
+    lines += [
+        "",
+        f"Target (issue 9): every query p95 < 50 ms at 10M facts. Worst p95 here: "
+        f"{ms(worst)} ms at {facts:,} facts: {verdict}"
+        + ("" if facts >= 10_000_000 else " (at this size; the target is for 10M facts)")
+        + ".",
+    ]
+    return "\n".join(lines)
+
+
+def _fill_lines(filled: FillResult | None) -> list[str]:
+    if filled is None:
+        return ["The database was filled by an earlier run (`--database`).", ""]
+    lines = [
+        f"Filled by `bench.query.fill` (the consumer's Batch and writer with every aggregate, no "
+        f"Kafka): {filled.records:,} simulated events, {filled.facts:,} facts, in "
+        f"{filled.seconds:,.0f} s, then `vacuum analyze` (what autovacuum would have done). "
+        "CPU per 1,000 facts as the database grew:",
+        "",
+        "| facts before | facts/s | filler CPU s / 1k | PostgreSQL CPU s / 1k |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for s in filled.segments:
+        lines.append(
+            f"| {s.facts_before:,} | {s.facts / s.seconds:,.0f} "
+            f"| {s.filler_cpu_s * 1000 / s.facts:.3f} | {s.postgres_cpu_s * 1000 / s.facts:.3f} |"
+        )
+    return [*lines, ""]
+
+
+def fill_payload(filled: FillResult | None) -> dict[str, Any] | None:
+    if filled is None:
+        return None
+    return {
+        "records": filled.records,
+        "facts": filled.facts,
+        "seconds": filled.seconds,
+        "segments": [asdict(s) for s in filled.segments],
+    }

@@ -1,0 +1,2 @@
+-- Whether the Connect peer's sink has written its first row.
+select exists (select from events) as has_rows;
