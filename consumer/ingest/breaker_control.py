@@ -12,19 +12,26 @@ from kafka.structs import TopicPartition
 from consumer.ingest.batch import ValidatedBatch
 from consumer.ingest.breaker import DeadLetterBreaker
 from consumer.observe.metrics import ConsumerMetrics
-from pulse.settings import Settings
 
 logger = logging.getLogger("consumer.ingest.loop")
 
 
 class BreakerControl:
-    def __init__(self, settings: Settings, kafka: KafkaConsumer, metrics: ConsumerMetrics) -> None:
-        self._settings = settings
+    def __init__(
+        self,
+        *,
+        topic: str,
+        max_share: float,
+        window_records: int,
+        kafka: KafkaConsumer,
+        metrics: ConsumerMetrics,
+    ) -> None:
+        self._topic = topic
+        self._max_share = max_share
+        self._window_records = window_records
         self._kafka = kafka
         self._metrics = metrics
-        self._breaker = DeadLetterBreaker(
-            settings.breaker_max_dead_letter_share, settings.breaker_window_records
-        )
+        self._breaker = DeadLetterBreaker(max_share, window_records)
         self._open = False
         self._override_requested = False
 
@@ -37,7 +44,7 @@ class BreakerControl:
         # A partition revoked meanwhile (on the client's IO thread) is skipped: its next
         # owner resumes from PostgreSQL, and new assignments arrive paused.
         for part in validated.slices:
-            tp = TopicPartition(self._settings.kafka_topic, part.partition)
+            tp = TopicPartition(self._topic, part.partition)
             with contextlib.suppress(ValueError, KeyError):
                 self._kafka.seek(tp, part.first_offset)
         for tp in self._kafka.assignment():
@@ -53,7 +60,7 @@ class BreakerControl:
             extra={
                 "invalid": invalid,
                 "records": records,
-                "limit": self._settings.breaker_max_dead_letter_share,
+                "limit": self._max_share,
             },
         )
         return True
@@ -75,7 +82,7 @@ class BreakerControl:
         logger.warning(
             "circuit breaker closed by the operator: invalid records are dead-lettered "
             "until a window of records is healthy again",
-            extra={"window_records": self._settings.breaker_window_records},
+            extra={"window_records": self._window_records},
         )
 
     def release(self, partitions: list[TopicPartition]) -> None:

@@ -66,11 +66,9 @@ class ConsumerLoop:
         options: LoopOptions,
         writer: LoopWriter | None = None,
     ) -> None:
-        self._settings = settings
+        self._from_earliest = settings.kafka_auto_offset_reset == "earliest"
         self._metrics = metrics
-        self._db = database
         self._kafka = kafka
-        self._options = options
         self._topic = settings.kafka_topic
         self._batch = Batch.from_settings(settings)
         self._limits = Limits.from_settings(settings)
@@ -93,9 +91,15 @@ class ConsumerLoop:
             database=database,
             metrics=metrics,
             retry=self._retry,
-            from_earliest=settings.kafka_auto_offset_reset == "earliest",
+            from_earliest=self._from_earliest,
         )
-        self._breaker = BreakerControl(settings, kafka, metrics)
+        self._breaker = BreakerControl(
+            topic=settings.kafka_topic,
+            max_share=settings.breaker_max_dead_letter_share,
+            window_records=settings.breaker_window_records,
+            kafka=kafka,
+            metrics=metrics,
+        )
         self._kafka_health = KafkaHealth(kafka, settings.kafka_topic, metrics)
         self._fatal: PulseError | None = None  # raised from the loop
         self._rebalances = RebalanceQueue(kafka)
@@ -117,8 +121,6 @@ class ConsumerLoop:
             progress=self._progress,
             after_commit=self._assignment.update_lag,
         )
-
-    # -- lifecycle -------------------------------------------------------------
 
     def fail(self, exc: BaseException) -> None:
         """Stop with this error (raised from the loop, where the CLI turns it into one line)."""
@@ -173,8 +175,6 @@ class ConsumerLoop:
         finally:
             self._writer.close()
 
-    # -- polling and handing over ------------------------------------------------
-
     def _poll_once(self) -> None:
         timeout_ms = 200 if not len(self._batch) else self._ms_until_due()
         try:
@@ -220,8 +220,6 @@ class ConsumerLoop:
         self._assignment.advance(validated.slices)
         self._handover.submit(validated)
 
-    # -- offsets and rebalances ------------------------------------------------
-
     def _apply_rebalances(self) -> bool:
         """Act on the rebalances queued since the last poll. True when there were any:
         this poll's records are then dropped, as they may have been fetched before the
@@ -257,7 +255,7 @@ class ConsumerLoop:
             for tp in mine:
                 if tp.partition in stored:
                     self._kafka.seek(tp, stored[tp.partition])
-                elif self._settings.kafka_auto_offset_reset == "earliest":
+                elif self._from_earliest:
                     self._kafka.seek_to_beginning(tp)
                 else:
                     self._kafka.seek_to_end(tp)
