@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from decimal import Decimal
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+CENTS = Decimal("0.01")
+
+# An exact amount, sent as a JSON string with two decimals ("0.00", "65888.04"): a JSON
+# number would be read as a binary float by most clients.
+Money = Annotated[
+    Decimal,
+    PlainSerializer(lambda amount: str(amount.quantize(CENTS)), return_type=str, when_used="json"),
+]
 
 
 class Row(BaseModel):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
-from api.models.base import Row
+from api.models.base import Money, Row
 
 
 class AgentStanding(Row):
@@ -18,7 +17,7 @@ class AgentStanding(Row):
     conversions: int
     conversion_rate_pct: float | None
     upsells: int
-    upsell_revenue: Decimal
+    upsell_revenue: Money
     avg_duration_seconds: float | None
     positive_pct: float | None
     negative_pct: float | None
@@ -32,8 +31,8 @@ class CallDay(Row):
     conversion_rate_pct: float | None
     upsells: int
     upsell_rate_pct: float | None
-    upsell_revenue: Decimal
-    avg_upsell_amount: Decimal | None
+    upsell_revenue: Money
+    avg_upsell_amount: Money | None
     avg_duration_seconds: float | None
     positive_calls: int
     neutral_calls: int

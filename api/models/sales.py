@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
-from api.models.base import Row
+from api.models.base import Money, Row
 
 
 class FunnelDay(Row):
@@ -25,8 +24,8 @@ class WeeklySales(Row):
     currency: str
     orders: int
     units_sold: int
-    revenue: Decimal
-    average_order_value: Decimal | None
+    revenue: Money
+    average_order_value: Money | None
 
 
 class MonthlySales(Row):
@@ -34,8 +33,8 @@ class MonthlySales(Row):
     currency: str
     orders: int
     units_sold: int
-    revenue: Decimal
-    average_order_value: Decimal | None
+    revenue: Money
+    average_order_value: Money | None
 
 
 class PopularProduct(Row):
@@ -47,5 +46,5 @@ class PopularProduct(Row):
     cart_adds: int
     orders: int
     units_sold: int
-    revenue: Decimal
+    revenue: Money
     cart_to_order_pct: float | None
