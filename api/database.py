@@ -4,7 +4,8 @@ reader role, with a statement timeout, running the SQL files of `sql/` by name."
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -22,6 +23,7 @@ from consumer.sqlfiles import load_sql
 
 logger = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 5
+PROBE_TIMEOUT_S = 2
 
 
 class Database:
@@ -70,11 +72,17 @@ class Database:
     def close(self) -> None:
         self._pool.close()
 
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection (read-only, with the statement timeout), for one request."""
+        with self._pool.connection() as conn:
+            yield conn
+
     def rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """The rows of `sql/<name>.sql` run with `params`; database faults become ApiErrors."""
         query = load_sql(name)
         try:
-            with self._pool.connection() as conn:
+            with self.connection() as conn:
                 cursor = conn.cursor(row_factory=dict_row)
                 return cursor.execute(query, params).fetchall()
         except PoolTimeout:
@@ -101,12 +109,16 @@ class Database:
             ) from None
 
     def _no_connection(self) -> DatabaseBusyError | DatabaseUnavailableError:
-        """A pool that holds no connection at all could not connect: the database is away;
-        otherwise its connections were all busy."""
-        if self._pool.get_stats().get("pool_size", 0) == 0:
+        """Why the pool handed out no connection in time: one direct attempt tells a
+        database that is away (with its reason) from one whose connections were all busy.
+        Costs nothing while requests are answered."""
+        try:
+            psycopg.connect(self._url, connect_timeout=PROBE_TIMEOUT_S).close()
+        except psycopg.Error as exc:
             return DatabaseUnavailableError(
-                f"no connection to PostgreSQL within {self.timeout_s:g} s: is it running, "
-                "and does READER_DATABASE_URL name it?"
+                f"no connection to PostgreSQL within {self.timeout_s:g} s "
+                f"({redact(_first_line(exc), [self._url])}): is it running, and does "
+                "READER_DATABASE_URL name it?"
             )
         return DatabaseBusyError(
             f"every database connection stayed busy for {self.timeout_s:g} s: retry "

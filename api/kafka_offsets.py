@@ -17,6 +17,8 @@ from consumer.kafka_client import open_client
 from consumer.secrets import redact
 
 CACHE_S = 2.0
+# A broker that is away costs TIMEOUT_MS per question: ask it less often.
+FAILED_CACHE_S = 10.0
 TIMEOUT_MS = 2_000
 
 
@@ -49,11 +51,13 @@ class KafkaOffsets:
     def get(self) -> TopicOffsets:
         with self._lock:
             now = self._clock()
-            if self._cached is not None and now - self._cached[0] < CACHE_S:
-                return self._cached[1]
-            answer = self._ask()
-            self._cached = (self._clock(), answer)
-            return answer
+            if self._cached is not None:
+                at, answer = self._cached
+                if now - at < (CACHE_S if answer.error is None else FAILED_CACHE_S):
+                    return answer
+            fresh = self._ask()
+            self._cached = (self._clock(), fresh)
+            return fresh
 
     def _ask(self) -> TopicOffsets:
         try:
@@ -79,6 +83,7 @@ class KafkaOffsets:
                     enable_auto_commit=False,
                     client_id="pulse-api",
                     request_timeout_ms=TIMEOUT_MS + 1_000,
+                    bootstrap_timeout_ms=TIMEOUT_MS,
                     **self._security,
                 ),
                 bootstrap_servers=self._bootstrap,
