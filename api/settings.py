@@ -13,16 +13,13 @@ from stack.config import StackSettings
 
 
 class ApiSettings(Settings, StackSettings):
-    """Pulse's settings (Kafka address and security, topic), READER_DATABASE_URL and the
-    API's own. The API logs in as the read-only role only: it never uses DATABASE_URL or
+    """Pulse's settings (Kafka address and security, topic), the stack's (READER_DATABASE_URL,
+    API_HOST, API_PORT: the stack starts and probes the API there) and the API's own. The
+    API logs in as the read-only role only: it never uses DATABASE_URL or
     MIGRATIONS_DATABASE_URL.
 
     Environment variable names are the field names in upper case."""
 
-    api_host: str = Field("127.0.0.1", description="Address the HTTP API binds to")
-    api_port: int = Field(
-        8000, ge=1, le=65535, description="HTTP API port (docs at /docs, metrics at /metrics)"
-    )
     api_pool_min_size: int = Field(
         1, ge=0, le=100, description="Connections the API keeps open to PostgreSQL when idle"
     )
@@ -47,9 +44,6 @@ class ApiSettings(Settings, StackSettings):
         le=86_400,
         description="Cache-Control max-age of the API's answers (the aggregates are live: "
         "keep it short)",
-    )
-    api_max_limit: int = Field(
-        1_000, ge=1, le=100_000, description="Largest page (limit) a list endpoint serves"
     )
 
 

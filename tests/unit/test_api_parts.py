@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
+from pydantic import SecretStr
 
 from api.app import create_app
 from api.caching import etag_matches, etag_of
@@ -125,3 +127,11 @@ def test_the_openapi_document_has_every_endpoint_with_typed_answers() -> None:
         answer = operation["get"]["responses"]["200"]["content"]["application/json"]
         assert "$ref" in answer["schema"], path
     app.state.kafka_offsets.close()
+
+
+def test_every_api_setting_is_in_the_readme_with_its_default() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for name, field in ApiSettings.model_fields.items():
+        default = field.default
+        shown = default.get_secret_value() if isinstance(default, SecretStr) else default
+        assert f"| `{name.upper()}` | `{shown}` |" in readme, name
