@@ -25,7 +25,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
 
-from bench import machine, procfs
+from bench import api_latency, machine, procfs
 from bench.fill import FillResult, fill
 from bench.scratch import drop_database, unique_name
 from bench.section import (
@@ -98,7 +98,14 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("vacuum analyze")
         timings = _time_queries(url, runs=runs, warmup=args.warmup)
-    markdown = render(started_at, details, timings, filled=filled, runs=runs)
+        # The HTTP API over the same database, each endpoint beside its query (issue 18).
+        api_lines, api_payload = api_latency.measure(
+            url, FIXED_PARAMETERS, runs=runs, warmup=args.warmup,
+            query_seconds={stem: seconds for stem, (_, seconds) in timings.by_query.items()},
+        )  # fmt: skip
+    markdown = "\n".join(
+        [render(started_at, details, timings, filled=filled, runs=runs), "", *api_lines]
+    )
     payload = {
         "started_at": started_at.isoformat(),
         "machine": details,
@@ -111,6 +118,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
             query: {"rows": rows, "seconds": seconds}
             for query, (rows, seconds) in timings.by_query.items()
         },
+        "endpoints": api_payload,
     }
     md_path, json_path = write_results(
         args.results_dir, name="queries", started_at=started_at, markdown=markdown,
