@@ -14,6 +14,7 @@ from prometheus_client import CollectorRegistry
 
 from api.database import Database
 from api.errors import ApiError
+from api.head import HeadAsGet
 from api.kafka_offsets import KafkaOffsets
 from api.metrics import ApiMetrics, RequestMetrics
 from api.routes import calls, content, sales, service, users
@@ -79,6 +80,8 @@ def create_app(
     for module in (service, content, users, sales, calls):
         app.include_router(module.router)
     app.add_middleware(RequestMetrics, metrics=metrics)
+    # Outermost (added last): the metrics and the routes see the HEAD as the GET it is.
+    app.add_middleware(HeadAsGet)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     # A bug: answered as JSON like every other error; Starlette still logs the traceback.

@@ -387,6 +387,16 @@ def test_etag_revalidation_answers_304(live: Live) -> None:
     assert other.json() == first.json()
 
 
+def test_head_answers_like_get_without_the_body(live: Live) -> None:
+    get = live.client.get("/engagement/c-post1")
+    head = live.client.head("/engagement/c-post1")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == str(len(get.content))
+    assert live.client.head("/engagement/c-nope").status_code == 404
+
+
 def test_health_reports_the_database_freshness_and_no_lag(live: Live) -> None:
     response = live.client.get("/health")
     assert response.status_code == 200
