@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry
@@ -103,7 +104,8 @@ async def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
         {
             "error": "invalid_parameter",
             "message": describe_validation_errors(exc.errors()),
-            "detail": exc.errors(),
+            # jsonable_encoder: a validator's context may hold an exception object.
+            "detail": jsonable_encoder(exc.errors()),
         },
         status_code=422,
     )
