@@ -61,11 +61,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        db.open()
+        await db.open()
         try:
             yield
         finally:
-            db.close()
+            await db.close()
             offsets.close()
 
     app = FastAPI(

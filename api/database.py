@@ -1,16 +1,18 @@
-"""The API's PostgreSQL access: a pool of read-only connections (psycopg_pool) as the
-reader role, with a statement timeout, running the SQL files of `sql/` by name."""
+"""The API's PostgreSQL access: an asyncio pool of read-only connections (psycopg_pool)
+as the reader role, with a statement timeout, running the SQL files of `sql/` by name.
+Async, so a request never waits for a worker thread (a thread hop per request was most of
+the HTTP layer's cost)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from api.errors import (
     DatabaseBusyError,
@@ -46,16 +48,13 @@ class Database:
         self.statement_timeout_ms = statement_timeout_ms
         self.timeout_s = timeout_s
         options = f"-c statement_timeout={statement_timeout_ms} -c default_transaction_read_only=on"
-        self._pool = ConnectionPool(
+        self._pool = AsyncConnectionPool(
             url,
             min_size=min(min_size, max_size),
             max_size=max_size,
             timeout=timeout_s,
             open=False,
             name="pulse-api",
-            # A connection the server dropped (a restart) is replaced before it is handed
-            # out, instead of failing one request.
-            check=ConnectionPool.check_connection,
             kwargs={
                 "autocommit": True,
                 "connect_timeout": CONNECT_TIMEOUT_S,
@@ -64,29 +63,39 @@ class Database:
             },
         )
 
-    def open(self) -> None:
+    async def open(self) -> None:
         """Start the pool without waiting: a database that is down now answers 503 per
         request until it is back, instead of keeping the API from starting."""
-        self._pool.open(wait=False)
+        await self._pool.open(wait=False)
 
-    def close(self) -> None:
-        self._pool.close()
+    async def close(self) -> None:
+        await self._pool.close()
 
-    @contextmanager
-    def connection(self) -> Iterator[psycopg.Connection[Any]]:
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
         """A pooled connection (read-only, with the statement timeout), for one request."""
-        with self._pool.connection() as conn:
+        async with self._pool.connection() as conn:
             yield conn
 
-    def rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    async def rows(
+        self, name: str, params: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """The rows of `sql/<name>.sql` run with `params`; database faults become ApiErrors."""
         query = load_sql(name)
         try:
-            with self.connection() as conn:
-                cursor = conn.cursor(row_factory=dict_row)
-                return cursor.execute(query, params).fetchall()
+            try:
+                return await self._run(query, params)
+            except StaleConnectionError:
+                # The server dropped the connection while it sat in the pool (a restart, an
+                # idle timeout). The query only reads: run it once more on a fresh one. This
+                # costs nothing per request, unlike checking each connection before use.
+                return await self._run(query, params)
+        except StaleConnectionError as exc:
+            raise DatabaseUnavailableError(
+                f"PostgreSQL is unavailable: {redact(str(exc), [self._url])}"
+            ) from None
         except PoolTimeout:
-            raise self._no_connection() from None
+            raise await self._no_connection() from None
         except psycopg.errors.QueryCanceled:
             raise QueryTimeoutError(
                 f"the query took longer than the statement timeout of "
@@ -108,12 +117,27 @@ class Database:
                 f"PostgreSQL is unavailable: {redact(_first_line(exc), [self._url])}"
             ) from None
 
-    def _no_connection(self) -> DatabaseBusyError | DatabaseUnavailableError:
+    async def _run(self, query: str, params: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+        async with self.connection() as conn:
+            try:
+                cursor = conn.cursor(row_factory=dict_row)
+                await cursor.execute(query, params)
+                return await cursor.fetchall()
+            except psycopg.OperationalError as exc:
+                # broken: the connection itself is gone (the pool discards it on return).
+                if conn.broken and not isinstance(exc, psycopg.errors.QueryCanceled):
+                    raise StaleConnectionError(_first_line(exc)) from exc
+                raise
+
+    async def _no_connection(self) -> DatabaseBusyError | DatabaseUnavailableError:
         """Why the pool handed out no connection in time: one direct attempt tells a
         database that is away (with its reason) from one whose connections were all busy.
         Costs nothing while requests are answered."""
         try:
-            psycopg.connect(self._url, connect_timeout=PROBE_TIMEOUT_S).close()
+            probe = await psycopg.AsyncConnection.connect(
+                self._url, connect_timeout=PROBE_TIMEOUT_S
+            )
+            await probe.close()
         except psycopg.Error as exc:
             return DatabaseUnavailableError(
                 f"no connection to PostgreSQL within {self.timeout_s:g} s "
@@ -124,6 +148,10 @@ class Database:
             f"every database connection stayed busy for {self.timeout_s:g} s: retry "
             "shortly (API_POOL_MAX_SIZE bounds them)"
         )
+
+
+class StaleConnectionError(DatabaseUnavailableError):
+    """A pooled connection turned out to be closed by the server."""
 
 
 def _first_line(exc: BaseException) -> str:

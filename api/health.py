@@ -8,6 +8,8 @@ import time
 from datetime import datetime
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
+
 from api.database import Database
 from api.errors import ApiError
 from api.kafka_offsets import KafkaOffsets, TopicOffsets
@@ -19,17 +21,19 @@ from api.models.service import (
 )
 
 
-def check_health(db: Database, kafka: KafkaOffsets, topic: str) -> Health:
+async def check_health(db: Database, kafka: KafkaOffsets, topic: str) -> Health:
     started = time.perf_counter()
     try:
-        newest = db.rows("api/newest_event")[0]
-        progress = db.rows("api/consumer_progress", {"topic": topic})
+        newest = (await db.rows("api/newest_event"))[0]
+        progress = await db.rows("api/consumer_progress", {"topic": topic})
     except ApiError as exc:
         return Health(
             status="down", database=DatabaseHealth(ok=False, error=str(exc)), consumer=None
         )
     database = DatabaseHealth(ok=True, latency_ms=round((time.perf_counter() - started) * 1e3, 2))
-    consumer = consumer_health(topic, newest, progress, kafka.get())
+    # kafka-python blocks: on a worker thread, so the other requests go on meanwhile.
+    offsets = await run_in_threadpool(kafka.get)
+    consumer = consumer_health(topic, newest, progress, offsets)
     status = "ok" if consumer.lag is not None else "degraded"
     return Health(status=status, database=database, consumer=consumer)
 

@@ -3,7 +3,7 @@ hand each route its database and settings."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -28,10 +28,11 @@ class Paging:
         return self.offset + self.limit + 1
 
 
-def paging(default_limit: int) -> Callable[..., Paging]:
-    """A dependency reading `limit` (1..MAX_LIMIT, default `default_limit`) and `offset`."""
+def paging(default_limit: int) -> Callable[..., Awaitable[Paging]]:
+    """A dependency reading `limit` (1..MAX_LIMIT, default `default_limit`) and `offset`.
+    Async like every dependency here: FastAPI runs a plain `def` on a worker thread."""
 
-    def dependency(
+    async def dependency(
         limit: Annotated[
             int, Query(ge=1, le=MAX_LIMIT, description="Most items in the answer (a page)")
         ] = default_limit,
@@ -61,6 +62,6 @@ def page_of(
     )
 
 
-def database(request: Request) -> Database:
+async def database(request: Request) -> Database:
     db: Database = request.app.state.database
     return db

@@ -100,9 +100,8 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         timings = _time_queries(url, runs=runs, warmup=args.warmup)
         # The HTTP API over the same database, each endpoint beside its query (issue 18).
         api_lines, api_payload = api_latency.measure(
-            url, FIXED_PARAMETERS, runs=runs, warmup=args.warmup,
-            query_seconds={stem: seconds for stem, (_, seconds) in timings.by_query.items()},
-        )  # fmt: skip
+            url, FIXED_PARAMETERS, runs=runs, warmup=args.warmup
+        )
     markdown = "\n".join(
         [render(started_at, details, timings, filled=filled, runs=runs), "", *api_lines]
     )

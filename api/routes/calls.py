@@ -17,17 +17,17 @@ Db = Annotated[Database, Depends(database)]
 
 
 @router.get("/agents/leaderboard", response_model=Page[AgentStanding])
-def agent_leaderboard(
+async def agent_leaderboard(
     request: Request, db: Db, page: Annotated[Paging, Depends(paging(10))]
 ) -> Response:
     """Agents over the last 30 UTC days by conversion rate, then upsell revenue
     (`sql/api/agent_leaderboard.sql`)."""
-    rows = db.rows("api/agent_leaderboard", {"limit": page.limit + 1, "offset": page.offset})
+    rows = await db.rows("api/agent_leaderboard", {"limit": page.limit + 1, "offset": page.offset})
     return cached_json(request, page_of(rows, AgentStanding, page, paged_in_sql=True))
 
 
 @router.get("/daily", response_model=Page[CallDay])
-def daily_calls(
+async def daily_calls(
     request: Request,
     db: Db,
     page: Annotated[Paging, Depends(paging(100))],
@@ -35,12 +35,12 @@ def daily_calls(
 ) -> Response:
     """Calls, conversions, upsells and sentiment per UTC day, newest first
     (`sql/api/daily_call_summary.sql`)."""
-    rows = db.rows("api/daily_call_summary", {"days": days})
+    rows = await db.rows("api/daily_call_summary", {"days": days})
     return cached_json(request, page_of(rows, CallDay, page))
 
 
 @router.get("/agents/conversion-drops", response_model=Page[ConversionDrop])
-def conversion_drops(
+async def conversion_drops(
     request: Request,
     db: Db,
     page: Annotated[Paging, Depends(paging(100))],
@@ -48,5 +48,5 @@ def conversion_drops(
 ) -> Response:
     """Agents whose conversion rate fell from one ISO week to the next
     (`sql/api/agent_conversion_drops.sql`)."""
-    rows = db.rows("api/agent_conversion_drops", {"weeks": weeks})
+    rows = await db.rows("api/agent_conversion_drops", {"weeks": weeks})
     return cached_json(request, page_of(rows, ConversionDrop, page))

@@ -17,19 +17,19 @@ Db = Annotated[Database, Depends(database)]
 
 
 @router.get("/funnel", response_model=Page[FunnelDay])
-def funnel(
+async def funnel(
     request: Request,
     db: Db,
     page: Annotated[Paging, Depends(paging(100))],
     days: Annotated[int, Query(ge=1, le=366, description="UTC days back, today included")] = 30,
 ) -> Response:
     """View -> cart -> purchase conversion per UTC day (`funnel_conversion.sql`)."""
-    rows = db.rows("queries/funnel_conversion", {"days": days})
+    rows = await db.rows("queries/funnel_conversion", {"days": days})
     return cached_json(request, page_of(rows, FunnelDay, page))
 
 
 @router.get("/sales/weekly", response_model=Page[WeeklySales])
-def weekly_sales(
+async def weekly_sales(
     request: Request,
     db: Db,
     page: Annotated[Paging, Depends(paging(100))],
@@ -37,22 +37,22 @@ def weekly_sales(
 ) -> Response:
     """Orders, units, revenue and average order value per ISO week and currency
     (`weekly_sales.sql`)."""
-    rows = db.rows("queries/weekly_sales", {"weeks": weeks})
+    rows = await db.rows("queries/weekly_sales", {"weeks": weeks})
     return cached_json(request, page_of(rows, WeeklySales, page))
 
 
 @router.get("/sales/monthly", response_model=Page[MonthlySales])
-def monthly_sales(
+async def monthly_sales(
     request: Request, db: Db, page: Annotated[Paging, Depends(paging(100))]
 ) -> Response:
     """Orders, units, revenue and average order value per month and currency
     (`monthly_sales.sql`)."""
-    rows = db.rows("queries/monthly_sales")
+    rows = await db.rows("queries/monthly_sales")
     return cached_json(request, page_of(rows, MonthlySales, page))
 
 
 @router.get("/products/popular", response_model=Page[PopularProduct])
-def popular_products(
+async def popular_products(
     request: Request,
     db: Db,
     page: Annotated[Paging, Depends(paging(100))],
@@ -62,5 +62,5 @@ def popular_products(
 ) -> Response:
     """The best-selling products per currency, with cart activity
     (`product_popularity.sql`)."""
-    rows = db.rows("queries/product_popularity", {"limit": top})
+    rows = await db.rows("queries/product_popularity", {"limit": top})
     return cached_json(request, page_of(rows, PopularProduct, page))

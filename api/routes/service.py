@@ -15,9 +15,9 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.get("/", response_model=ServiceInfo)
-def root(request: Request) -> Response:
+async def root(request: Request) -> Response:
     """What this API serves, where its docs are, and its health status in one word."""
-    health = _health(request)
+    health = await _health(request)
     # The OpenAPI document lists every endpoint with its docstring (built once, cached).
     paths = request.app.openapi()["paths"]
     endpoints = [
@@ -38,23 +38,23 @@ def root(request: Request) -> Response:
 
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
-def health(request: Request) -> Response:
+async def health(request: Request) -> Response:
     """Database reachability, the consumer's freshness and its lag (503 when the database
     does not answer; `degraded` when Kafka does not, so the lag is unknown)."""
-    answer = _health(request)
+    answer = await _health(request)
     code = 503 if answer.status == "down" else 200
     return JSONResponse(answer.model_dump(mode="json"), status_code=code, headers=NO_STORE)
 
 
 @router.get("/metrics", include_in_schema=False)
-def metrics(request: Request) -> Response:
+async def metrics(request: Request) -> Response:
     body = generate_latest(request.app.state.metrics.registry)
     return Response(body, media_type=CONTENT_TYPE_LATEST, headers=NO_STORE)
 
 
-def _health(request: Request) -> Health:
+async def _health(request: Request) -> Health:
     state = request.app.state
-    return check_health(state.database, state.kafka_offsets, state.settings.kafka_topic)
+    return await check_health(state.database, state.kafka_offsets, state.settings.kafka_topic)
 
 
 def _first_paragraph(operation: dict[str, str]) -> str:

@@ -38,15 +38,17 @@ class LiveCounters(BaseModel):
 
 
 @router.get("/users/top", response_model=Page[TopUser])
-def top_users(request: Request, db: Db, page: Annotated[Paging, Depends(paging(10))]) -> Response:
+async def top_users(
+    request: Request, db: Db, page: Annotated[Paging, Depends(paging(10))]
+) -> Response:
     """Users by action count, all time, with their most frequent engagement level
     (`top_users.sql`)."""
-    rows = db.rows("queries/top_users", {"limit": page.fetch})
+    rows = await db.rows("queries/top_users", {"limit": page.fetch})
     return cached_json(request, page_of(rows, TopUser, page))
 
 
 @router.get("/users/active", response_model=ActiveUsers)
-def active_users(
+async def active_users(
     request: Request,
     db: Db,
     as_of: Annotated[
@@ -55,7 +57,7 @@ def active_users(
 ) -> Response:
     """DAU, WAU, MAU and stickiness as of a UTC day (`active_users.sql`)."""
     day = as_of or datetime.now(UTC).date()
-    rows = db.rows("queries/active_users", {"as_of": day})
+    rows = await db.rows("queries/active_users", {"as_of": day})
     return cached_json(request, ActiveUsers.model_validate(rows[0]))
 
 
@@ -64,11 +66,11 @@ def active_users(
     response_model=UserHistory,
     responses={404: {"model": ErrorBody, "description": "Never seen"}},
 )
-def user_history(
+async def user_history(
     request: Request, db: Db, user_id: Annotated[str, Path(min_length=1, max_length=200)]
 ) -> Response:
     """A user's device and location history, oldest first (`user_history.sql`)."""
-    rows = db.rows("queries/user_history", {"user_id": user_id})
+    rows = await db.rows("queries/user_history", {"user_id": user_id})
     if not rows:
         raise NotFoundError(f"user {user_id!r} not found: no event of this user_id was stored")
     versions = [UserVersion.model_validate(row) for row in rows]
@@ -76,7 +78,7 @@ def user_history(
 
 
 @router.get("/retention/weekly", response_model=Page[RetentionCell])
-def weekly_retention(
+async def weekly_retention(
     request: Request,
     db: Db,
     page: Annotated[Paging, Depends(paging(100))],
@@ -86,25 +88,25 @@ def weekly_retention(
     weeks: Annotated[int, Query(ge=0, le=104, description="Up to week N after signup")] = 8,
 ) -> Response:
     """Retention of the latest signup cohorts, week by week (`weekly_retention.sql`)."""
-    rows = db.rows("queries/weekly_retention", {"cohorts": cohorts, "weeks": weeks})
+    rows = await db.rows("queries/weekly_retention", {"cohorts": cohorts, "weeks": weeks})
     return cached_json(request, page_of(rows, RetentionCell, page))
 
 
 @router.get("/actions/trends", response_model=Page[ActionTrend])
-def action_trends(
+async def action_trends(
     request: Request,
     db: Db,
     page: Annotated[Paging, Depends(paging(100))],
     days: Annotated[int, Query(ge=1, le=366, description="UTC days back, today included")] = 30,
 ) -> Response:
     """Events per type per UTC day (`action_trends.sql`)."""
-    rows = db.rows("queries/action_trends", {"days": days})
+    rows = await db.rows("queries/action_trends", {"days": days})
     return cached_json(request, page_of(rows, ActionTrend, page))
 
 
 @router.get("/live", response_model=LiveCounters)
-def live_counters(request: Request, db: Db) -> Response:
+async def live_counters(request: Request, db: Db) -> Response:
     """Events in the last 1, 5 and 60 complete minutes and 24 hours (`live_counters.sql`)."""
-    rows = db.rows("queries/live_counters")
+    rows = await db.rows("queries/live_counters")
     windows = [LiveCounter.model_validate(row) for row in rows]
     return cached_json(request, LiveCounters(windows=windows))

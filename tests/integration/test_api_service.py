@@ -59,14 +59,16 @@ def _ask(settings: ApiSettings, *paths: str) -> list[httpx.Response]:
 
     async def ask() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
-            return [await client.get(path) for path in paths]
+        await db.open()
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+                return [await client.get(path) for path in paths]
+        finally:
+            await db.close()
 
-    db.open()
     try:
         return asyncio.run(ask())
     finally:
-        db.close()
         app.state.kafka_offsets.close()
 
 
@@ -95,17 +97,47 @@ def test_the_api_role_is_refused_every_write(reader_url: str) -> None:
 def test_the_api_sessions_are_read_only_with_a_statement_timeout(migrated: str) -> None:
     # Even logged in as the owner (a wrong READER_DATABASE_URL), the API cannot write.
     db = Database(migrated, min_size=0, max_size=1, timeout_s=5, statement_timeout_ms=1234)
-    db.open()
-    try:
-        with db.connection() as conn:
-            assert conn.execute("show statement_timeout").fetchone() == ("1234ms",)
-            with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
-                conn.execute("delete from partition_offsets")
-    finally:
-        db.close()
+
+    async def try_to_write() -> None:
+        await db.open()
+        try:
+            async with db.connection() as conn:
+                shown = await (await conn.execute("show statement_timeout")).fetchone()
+                assert shown == ("1234ms",)
+                with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+                    await conn.execute("delete from partition_offsets")
+        finally:
+            await db.close()
+
+    asyncio.run(try_to_write())
 
 
 # -- pool and statement timeout -----------------------------------------------------------
+
+
+def test_a_connection_the_server_dropped_is_replaced_without_an_error(migrated: str) -> None:
+    # The owner's URL, so that the owner may end the pool's session (as a restart would).
+    db = Database(migrated, min_size=1, max_size=1, timeout_s=5, statement_timeout_ms=5000)
+
+    async def drop_then_ask() -> tuple[list[dict[str, object]], int, int]:
+        await db.open()
+        try:
+            async with db.connection() as conn:
+                first = await (await conn.execute("select pg_backend_pid()")).fetchone()
+            assert first is not None
+            with psycopg.connect(migrated, autocommit=True) as owner:
+                owner.execute("select pg_terminate_backend(%s)", (first[0],))
+            rows = await db.rows("api/newest_event")
+            async with db.connection() as conn:
+                second = await (await conn.execute("select pg_backend_pid()")).fetchone()
+            assert second is not None
+            return rows, first[0], second[0]
+        finally:
+            await db.close()
+
+    rows, before, after = asyncio.run(drop_then_ask())
+    assert len(rows) == 1
+    assert before != after
 
 
 def test_a_slow_query_is_cancelled_and_a_full_pool_answers_503(
