@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import metadata
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -10,7 +12,10 @@ from api.health import check_health
 from api.models.service import Endpoint, Health, ServiceInfo
 
 router = APIRouter(tags=["service"])
-VERSION = "0.1.0"
+try:
+    VERSION = metadata.version("pulse")
+except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+    VERSION = "unknown"
 NO_STORE = {"Cache-Control": "no-store"}
 
 
