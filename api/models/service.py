@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -12,6 +13,21 @@ class ErrorBody(BaseModel):
 
     error: str = Field(description="not_found, invalid_parameter, database_unavailable, ...")
     message: str
+
+
+class InvalidParameterBody(ErrorBody):
+    """A 422: `message` names each bad parameter, its rule and what was given; `detail`
+    is the same as FastAPI's list of errors."""
+
+    detail: list[dict[str, Any]]
+
+
+# What every data endpoint may answer besides its 200, for the OpenAPI document.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"model": InvalidParameterBody, "description": "A parameter is invalid"},
+    503: {"model": ErrorBody, "description": "PostgreSQL is away, or every connection busy"},
+    504: {"model": ErrorBody, "description": "The query ran past the statement timeout"},
+}
 
 
 class DatabaseHealth(BaseModel):

@@ -10,9 +10,10 @@ from api.caching import cached_json
 from api.database import Database
 from api.models.base import Page
 from api.models.calls import AgentStanding, CallDay, ConversionDrop
+from api.models.service import ERROR_RESPONSES
 from api.paging import Paging, database, page_of, paging
 
-router = APIRouter(prefix="/calls", tags=["support calls"])
+router = APIRouter(prefix="/calls", tags=["support calls"], responses=ERROR_RESPONSES)
 Db = Annotated[Database, Depends(database)]
 
 

@@ -21,10 +21,10 @@ from api.models.content import (
     TopAuthor,
     TopPage,
 )
-from api.models.service import ErrorBody
+from api.models.service import ERROR_RESPONSES, ErrorBody
 from api.paging import Paging, database, page_of, paging
 
-router = APIRouter(tags=["content"])
+router = APIRouter(tags=["content"], responses=ERROR_RESPONSES)
 Db = Annotated[Database, Depends(database)]
 Id = Path(min_length=1, max_length=200)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {

@@ -10,9 +10,10 @@ from api.caching import cached_json
 from api.database import Database
 from api.models.base import Page
 from api.models.sales import FunnelDay, MonthlySales, PopularProduct, WeeklySales
+from api.models.service import ERROR_RESPONSES
 from api.paging import Paging, database, page_of, paging
 
-router = APIRouter(tags=["commerce"])
+router = APIRouter(tags=["commerce"], responses=ERROR_RESPONSES)
 Db = Annotated[Database, Depends(database)]
 
 

@@ -13,7 +13,7 @@ from api.caching import cached_json
 from api.database import Database
 from api.errors import NotFoundError
 from api.models.base import Page
-from api.models.service import ErrorBody
+from api.models.service import ERROR_RESPONSES, ErrorBody
 from api.models.users import (
     ActionTrend,
     ActiveUsers,
@@ -24,7 +24,7 @@ from api.models.users import (
 )
 from api.paging import Paging, database, page_of, paging
 
-router = APIRouter(tags=["users and activity"])
+router = APIRouter(tags=["users and activity"], responses=ERROR_RESPONSES)
 Db = Annotated[Database, Depends(database)]
 
 

@@ -126,6 +126,9 @@ def test_the_openapi_document_has_every_endpoint_with_typed_answers() -> None:
     for path, operation in paths.items():
         answer = operation["get"]["responses"]["200"]["content"]["application/json"]
         assert "$ref" in answer["schema"], path
+        if path not in ("/", "/health"):
+            invalid = operation["get"]["responses"]["422"]["content"]["application/json"]
+            assert invalid["schema"]["$ref"].endswith("/InvalidParameterBody"), path
     app.state.kafka_offsets.close()
 
 
