@@ -1,8 +1,9 @@
-# Image for the producer and the consumer (docker-compose.yml builds it once for both).
+# Image for the producer, the consumer and the API (docker-compose.yml builds it once).
 FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY pulse ./pulse
+COPY api ./api
 COPY consumer ./consumer
 COPY producer ./producer
 COPY stack ./stack

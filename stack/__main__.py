@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pulse.errors import PulseError
 from pulse.settings import load_settings
-from stack import console, database_pairing, kafka, postgres, prometheus, prune
+from stack import api, console, database_pairing, kafka, postgres, prometheus, prune
 from stack.config import StackConfig, from_settings
 from stack.errors import StackError
 from stack.locks import exclusive
@@ -22,7 +22,7 @@ from stack.paths import Layout
 from stack.process import tail
 from stack.service import ServiceStatus, render_table
 
-SERVICES = (kafka.NAME, postgres.NAME, prometheus.NAME)
+SERVICES = (kafka.NAME, postgres.NAME, prometheus.NAME, api.NAME)
 LOG_LINES = 50
 
 
@@ -81,6 +81,8 @@ def _up(config: StackConfig, layout: Layout) -> int:
         postgres.provision(config.database, config.consumer_database, config.reader_database)
     prune.report_on_up(config.database)
     prometheus.up(layout=layout, metrics_host=config.metrics_host, metrics_port=config.metrics_port)
+    # Last: it reads as pulse_reader, which postgres.up has just made sure of.
+    api.up(layout=layout, host=config.api_host, port=config.api_port)
     if shutil.which("grafana-server") is None and shutil.which("grafana") is None:
         console.say(
             "grafana",
@@ -90,14 +92,16 @@ def _up(config: StackConfig, layout: Layout) -> int:
     console.info(
         f"stack is up in {time.monotonic() - started:.1f} s: Kafka "
         f"{config.kafka_bootstrap}, PostgreSQL {config.database.address}, Prometheus "
-        f"{prometheus.URL}. Stop it with `make down`."
+        f"{prometheus.URL}, API {api.url(config.api_host, config.api_port)} (docs /docs). "
+        "Stop it with `make down`."
     )
     return 0
 
 
-def cmd_down(_config: StackConfig, layout: Layout) -> int:
-    # Reverse start order: Prometheus only reads, Kafka before PostgreSQL so a consumer
-    # still running sees its source go before its sink.
+def cmd_down(config: StackConfig, layout: Layout) -> int:
+    # Reverse start order: the API and Prometheus only read, Kafka before PostgreSQL so a
+    # consumer still running sees its source go before its sink.
+    api.down(layout=layout, port=config.api_port)
     prometheus.down(layout=layout)
     kafka.down(layout=layout)
     postgres.down(layout=layout)
@@ -109,6 +113,7 @@ def collect_status(config: StackConfig, layout: Layout) -> list[ServiceStatus]:
         kafka.status(host=config.kafka_host, port=config.kafka_port, layout=layout),
         postgres.status(db=config.database, layout=layout),
         prometheus.status(layout=layout),
+        api.status(layout=layout, host=config.api_host, port=config.api_port),
     ]
 
 
@@ -124,6 +129,7 @@ def log_files(service: str, layout: Layout) -> list[Path]:
         kafka.NAME: kafka.log_files,
         postgres.NAME: postgres.log_files,
         prometheus.NAME: prometheus.log_files,
+        api.NAME: api.log_files,
     }
     return files[service](layout)
 
@@ -176,7 +182,8 @@ def cmd_demo(args: Sequence[str]) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m stack",
-        description="Run Pulse's services (Kafka, PostgreSQL, Prometheus) as local processes.",
+        description="Run Pulse's services (Kafka, PostgreSQL, Prometheus, the HTTP API) as "
+        "local processes.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("up", help="install what is missing, start every service, wait healthy")

@@ -36,8 +36,14 @@ class StackSettings(BaseSettings):
 
     reader_database_url: SecretStr = Field(
         SecretStr(DEMO_READER_URL),
-        description="PostgreSQL URL of the read-only role pulse_reader (Grafana, psql): "
+        description="PostgreSQL URL of the read-only role pulse_reader (Grafana, psql, the "
+        "HTTP API): "
         "SELECT on the analytics, nothing else; `make up` creates it with this password",
+    )
+    # Where the HTTP API (api/) listens: it binds there, `make up` starts and probes it there.
+    api_host: str = Field("127.0.0.1", description="Address the HTTP API binds to")
+    api_port: int = Field(
+        8000, ge=1, le=65535, description="HTTP API port (docs at /docs, metrics at /metrics)"
     )
 
 
@@ -80,6 +86,8 @@ class StackConfig:
     reader_database: DatabaseTarget  # the read-only role (READER_DATABASE_URL)
     metrics_host: str
     metrics_port: int
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
 
     @property
     def kafka_bootstrap(self) -> str:
@@ -171,4 +179,6 @@ def from_settings(settings: Settings, stack_settings: StackSettings | None = Non
         reader_database=reader_database,
         metrics_host=settings.metrics_host,
         metrics_port=settings.metrics_port,
+        api_host=stack_settings.api_host,
+        api_port=stack_settings.api_port,
     )

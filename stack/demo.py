@@ -20,6 +20,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from producer.records import Defect
 from pulse.settings import Settings, load_settings
+from stack import api as stack_api
 from stack.config import DEMO_READER_URL, load_stack_settings
 from stack.errors import StackError
 from stack.paths import PROMETHEUS_HOST, PROMETHEUS_PORT, REPO_ROOT
@@ -48,7 +49,9 @@ def main(argv: Sequence[str]) -> int:
     args = _parse(argv)
     settings = load_settings()
     # The summaries read as the read-only role, as a person following the hints would.
-    reader_url = load_stack_settings().reader_database_url.get_secret_value()
+    stack_settings = load_stack_settings()
+    reader_url = stack_settings.reader_database_url.get_secret_value()
+    api_url = stack_api.url(stack_settings.api_host, stack_settings.api_port)
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
     _migrate()
     consumer = _spawn("consumer", [sys.executable, "-m", "consumer", "run"])
@@ -66,7 +69,7 @@ def main(argv: Sequence[str]) -> int:
     finally:
         _stop(producer)
         _stop(consumer)
-    _final_summary(settings, reader_url)
+    _final_summary(settings, reader_url, api_url)
     return 0
 
 
@@ -205,7 +208,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def _final_summary(settings: Settings, reader_url: str) -> None:
+def _final_summary(settings: Settings, reader_url: str, api_url: str) -> None:
     snapshot_query = (EXAMPLES_DIR / "3_ingest_outcomes.sql").read_text()
     try:
         with psycopg.connect(reader_url, connect_timeout=2) as c:
@@ -219,7 +222,7 @@ def _final_summary(settings: Settings, reader_url: str) -> None:
             f"  {topic}: {read:,} records read = {stored:,} facts + {duplicates:,} duplicates"
             f" + {dead:,} dead letters ({'adds up' if adds_up else 'DOES NOT ADD UP'})"
         )
-    _where_to_look(settings, reader_url)
+    _where_to_look(settings, reader_url, api_url)
 
 
 def psql_hint(reader_url: str) -> str:
@@ -232,7 +235,7 @@ def psql_hint(reader_url: str) -> str:
     return f"psql '{make_conninfo('', **params)}'"
 
 
-def _where_to_look(settings: Settings, reader_url: str) -> None:
+def _where_to_look(settings: Settings, reader_url: str, api_url: str) -> None:
     print("\nwhere to look:")
     print(
         f"  {psql_hint(reader_url)} (the read-only role pulse_reader: it reads the "
@@ -243,6 +246,7 @@ def _where_to_look(settings: Settings, reader_url: str) -> None:
         print("    " + path.read_text().strip().replace("\n", "\n    "))
     print(f"  metrics:    http://{settings.metrics_host}:{settings.metrics_port}/metrics")
     print(f"  Prometheus: http://{PROMETHEUS_HOST}:{PROMETHEUS_PORT}")
+    print(f"  HTTP API:   {api_url} (docs {api_url}/docs), e.g. curl {api_url}/categories/top")
     print("  Grafana:    not installable here; with Docker, `docker compose up -d grafana`")
     print("              then http://127.0.0.1:3000 (dashboards in grafana/)")
     print("  The stack stays up: `make down` stops it.")

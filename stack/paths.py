@@ -148,6 +148,19 @@ class Layout:
     def prometheus_pid(self) -> Path:
         return self.prometheus_dir / "prometheus.pid"
 
+    # The HTTP API (python -m api)
+    @property
+    def api_dir(self) -> Path:
+        return self.root / "api"
+
+    @property
+    def api_log(self) -> Path:
+        return self.api_dir / "api.log"
+
+    @property
+    def api_pid(self) -> Path:
+        return self.api_dir / "api.pid"
+
     # apt-get output, kept out of the terminal unless something fails
     @property
     def apt_log(self) -> Path:

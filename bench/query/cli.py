@@ -21,9 +21,10 @@ from bench.common import machine
 from bench.common.cli import benchmark_parser, run_benchmark
 from bench.common.results import write_results
 from bench.common.scratch import database_url, scratch_database, unique_name
+from bench.query import api_latency
 from bench.query.fill import FillResult, fill
 from bench.query.report import fill_payload, render
-from bench.query.timing import time_queries
+from bench.query.timing import FIXED_PARAMETERS, time_queries
 from pulse.settings import Settings
 
 QUICK_FACTS, QUICK_RUNS = 20_000, 5
@@ -74,7 +75,13 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute("vacuum analyze")
         timings = time_queries(url, runs=runs, warmup=args.warmup)
-    markdown = render(started_at, details, timings, filled=filled, runs=runs)
+        # The HTTP API over the same database, each endpoint beside its query (issue 18).
+        api_lines, api_payload = api_latency.measure(
+            url, FIXED_PARAMETERS, runs=runs, warmup=args.warmup
+        )
+    markdown = "\n".join(
+        [render(started_at, details, timings, filled=filled, runs=runs), "", *api_lines]
+    )
     payload = {
         "started_at": started_at.isoformat(),
         "machine": details,
@@ -87,6 +94,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
             query: {"rows": rows, "seconds": seconds}
             for query, (rows, seconds) in timings.by_query.items()
         },
+        "endpoints": api_payload,
     }
     md_path, json_path = write_results(
         args.results_dir, name="queries", started_at=started_at, markdown=markdown,

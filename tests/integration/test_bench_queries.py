@@ -55,3 +55,7 @@ def test_query_bench_times_every_example_query(
     assert sorted(data["queries"]) == queries
     assert all(len(q["seconds"]) == 2 for q in data["queries"].values())
     assert data["facts"] == data["fill"]["facts"] == 3000
+    # The HTTP API was asked for every query's endpoint as often (bench/query/api_latency.py).
+    assert "## HTTP API" in markdown
+    assert set(queries) <= set(data["endpoints"])
+    assert all(len(e["seconds"]) == 2 for e in data["endpoints"].values())

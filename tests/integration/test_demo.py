@@ -32,3 +32,4 @@ def test_demo_runs_producer_and_consumer_and_prints_where_to_look() -> None:
     assert "pulse_consumer:" not in out
     assert "http://127.0.0.1:9108/metrics" in out
     assert "http://127.0.0.1:9090" in out
+    assert "http://127.0.0.1:8000 (docs http://127.0.0.1:8000/docs)" in out

@@ -1,0 +1,1 @@
+"""Pulse's read-only HTTP API: the live aggregates over HTTP, with OpenAPI docs at /docs."""

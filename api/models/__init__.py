@@ -1,0 +1,1 @@
+"""The API's typed answers: one pydantic model per row shape, plus the page envelope."""

@@ -1,0 +1,114 @@
+"""Answers about content: posts, authors, categories, pages and when engagement happens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field
+
+from api.models.base import Row
+
+
+class PostEngagement(Row):
+    """A post's engagement, all time (seed 003's `/engagement/{post_id}`)."""
+
+    post_id: str
+    author_id: str
+    category: str
+    published_at: datetime | None = Field(description="Its page_create; null if not seen")
+    views: int
+    likes: int
+    comments: int
+    shares: int
+    total_engagements: int = Field(description="views + likes + comments + shares")
+    engagement_rate: float | None = Field(
+        description="(likes + comments + shares) per 100 views; null without views"
+    )
+
+
+class AuthorTrendWindow(Row):
+    """An author's last `window_days` UTC days against the same length just before."""
+
+    window_days: int
+    period_start_date: date
+    period_end_date: date
+    posts_published: int
+    total_engagements: int
+    avg_engagement_per_post: float | None
+    previous_total_engagements: int
+    engagement_change_pct: float | None = Field(
+        description="Change against the previous period in %; null if it had none"
+    )
+
+
+class AuthorTrends(Row):
+    """Seed 003's `/author/{author_id}/trends`: the 7- and 30-day windows."""
+
+    author_id: str
+    trends: list[AuthorTrendWindow]
+
+
+class CategoryStats(Row):
+    """A category's engagement, all time, with its top author."""
+
+    category_rank: int
+    category: str
+    authors: int
+    posts_published: int
+    total_engagements: int
+    avg_engagement_per_post: float | None
+    top_author_id: str | None
+    top_author_engagements: int | None
+
+
+class TopPage(Row):
+    action_rank: int
+    content_id: str
+    author_id: str
+    category: str
+    actions: int = Field(description="Every action: views, clicks, likes, ..., creation")
+    views: int
+    likes: int
+    comments: int
+    shares: int
+    edits: int
+
+
+class TopAuthor(Row):
+    """An author's rank in a category over the last 90 UTC days."""
+
+    category: str
+    category_rank: int
+    author_id: str
+    posts_published: int
+    views: int
+    likes: int
+    comments: int
+    shares: int
+    total_engagements: int
+    avg_engagement_per_post: float | None
+
+
+class CoachingOpportunity(Row):
+    """A high-volume, low-engagement author: opportunity score = (category median
+    engagement per post - the author's average) x posts."""
+
+    author_id: str
+    category: str
+    posts: int
+    avg_engagement_per_post: float
+    category_median_engagement_per_post: float
+    opportunity_score: float
+
+
+class EngagementSlot(Row):
+    """A UTC weekday x hour slot and its share of all content engagement."""
+
+    weekday_name: str
+    hour_of_day: int
+    views: int
+    likes: int
+    comments: int
+    shares: int
+    total_engagements: int
+    share_of_total_pct: float | None
