@@ -19,7 +19,7 @@ from kafka.errors import KafkaError
 from prometheus_client import CollectorRegistry, start_http_server
 
 from consumer.deadletters.cli import add_dlq_parser, run_dlq
-from consumer.deadletters.letters import DeadLetterPublisher
+from consumer.deadletters.publisher import DeadLetterPublisher
 from consumer.ingest.loop import ConsumerLoop, LoopOptions
 from consumer.ingest.records import install as install_record_reader
 from consumer.observe.metrics import ConsumerMetrics

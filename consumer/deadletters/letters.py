@@ -1,30 +1,29 @@
-"""Publishes rejected records to the dead-letter topic: the original key, bytes and
-headers, plus headers that let each record explain itself. Every rejected record can be
-published: what Kafka or kafka-python would refuse to re-send as it is (no key and no
-value, null header values, a record too large with our headers added) is shaped so that
-it can be, and the headers say how."""
+"""What a dead letter is and how it is shaped: the original key, bytes and headers, plus
+the `pulse.*` headers that let each record explain itself. This module owns every
+`pulse.*` header name and its encoding. Every rejected record can be published: what Kafka
+or kafka-python would refuse to re-send as it is (no key and no value, null header
+values, a record too large with our headers added) is shaped so that it can be, and the
+headers say how."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-from collections.abc import MutableSequence, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-from kafka import KafkaProducer
-from kafka.errors import KafkaError, KafkaTimeoutError
 
 from consumer.ingest.decode import Rejection
 from pulse import __version__
 from pulse.contract import SCHEMA_VERSION
-from pulse.errors import PulseError
 
 logger = logging.getLogger(__name__)
 
 HEADER_PREFIX = "pulse."
+# Set by `dlq replay` on the records it sends back to the source topic.
+REPLAY_COUNT_HEADER = f"{HEADER_PREFIX}replay.count"
+REPLAY_ORIGIN_HEADER = f"{HEADER_PREFIX}replay.origin"
 # Bounds that keep a dead letter's own headers small whatever the record held.
 MAX_ERROR_CHARS = 1000
 MAX_ERRORS_JSON_BYTES = 8192
@@ -34,10 +33,6 @@ EXCERPT_BYTES = 16_384
 # Record and batch framing on top of key, value and headers (generous: varints, CRC).
 RECORD_OVERHEAD_BYTES = 1024
 TRUE = b"true"
-
-
-class DeadLetterTopicError(PulseError, RuntimeError):
-    """The dead-letter topic refuses even a minimal record: a deployment problem."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,113 +173,3 @@ def _bounded(text: str, limit: int) -> str:
 
 def _size(data: bytes | None) -> int:
     return 0 if data is None else len(data)
-
-
-def _retriable(exc: BaseException) -> bool:
-    return isinstance(exc, KafkaTimeoutError) or bool(getattr(exc, "retriable", False))
-
-
-class DeadLetterPublisher:
-    """Sends a batch's rejects and waits until Kafka acknowledged all of them (acks=all).
-
-    The caller commits the database transaction that moves offsets past these records
-    only after `publish` returned: a crash in between re-sends them (at-least-once into
-    the dead-letter topic; duplicates there share their origin partition and offset).
-    A letter Kafka refuses for itself (too large for the topic, say) is sent again as a
-    minimal letter; only transient errors are raised, for the caller to retry.
-    """
-
-    def __init__(
-        self, *, bootstrap_servers: str, topic: str, group_id: str, **kafka_config: Any
-    ) -> None:
-        self._topic = topic
-        self._group_id = group_id
-        self._producer = KafkaProducer(
-            bootstrap_servers=bootstrap_servers,
-            acks="all",
-            # publish() ends with flush(), which sends at once; a long linger and large
-            # batches only stop each send() from waking the I/O thread (measured: most
-            # of the dead-lettering time went to those wake-ups).
-            linger_ms=1000,
-            batch_size=1_048_576,
-            client_id=f"{group_id}-dlq",
-            # An idempotent producer's sequence breaks when the broker refuses one batch
-            # (too large for the topic, say): every later send failed too (seen with
-            # kafka-python 3.0). The dead-letter topic is at-least-once anyway.
-            enable_idempotence=False,
-            **kafka_config,
-        )
-        self._max_bytes = int(self._producer.config["max_request_size"])
-
-    def publish(
-        self,
-        letters: Sequence[DeadLetter],
-        acked: MutableSequence[bool],
-        *,
-        timeout_s: float = 30.0,
-    ) -> None:
-        """Send every letter whose `acked` flag is False; set it once Kafka acknowledged.
-        Raises the first transient error after the others were sent."""
-        sent = []
-        for index, letter in enumerate(letters):
-            if not acked[index]:
-                sent.append((index, letter, self._send_shaped(letter)))
-        self._producer.flush(timeout=timeout_s)
-        transient: BaseException | None = None
-        refused = []
-        for index, letter, future in sent:
-            try:
-                future.get(timeout=timeout_s)
-            except KafkaError as exc:
-                if _retriable(exc):
-                    transient = transient or exc
-                else:
-                    refused.append((index, letter, exc))
-            else:
-                acked[index] = True
-        for index, letter, error in refused:
-            self._send_minimal(letter, error, timeout_s)
-            acked[index] = True
-        if transient is not None:
-            raise transient
-
-    def _send_shaped(self, letter: DeadLetter) -> Any:
-        shaped = outgoing(letter, self._group_id, max_bytes=self._max_bytes)
-        try:
-            return self._send(shaped)
-        except (KafkaError, ValueError, TypeError) as exc:
-            if _retriable(exc):
-                raise
-            logger.warning(
-                "dead letter refused by the client; sending a minimal one: %r",
-                exc,
-                extra={"partition": letter.partition, "offset": letter.offset},
-            )
-            return self._send(minimal(letter, self._group_id, exc))
-
-    def _send_minimal(self, letter: DeadLetter, cause: BaseException, timeout_s: float) -> None:
-        logger.warning(
-            "dead letter refused by Kafka; sending a minimal one: %r",
-            cause,
-            extra={"partition": letter.partition, "offset": letter.offset},
-        )
-        future = self._send(minimal(letter, self._group_id, cause))
-        self._producer.flush(timeout=timeout_s)
-        try:
-            future.get(timeout=timeout_s)
-        except KafkaError as exc:
-            if _retriable(exc):
-                raise
-            raise DeadLetterTopicError(
-                f"the dead-letter topic {self._topic} refuses even a minimal record ({exc!r}): "
-                "check that it exists, that the consumer may write to it, and its "
-                "max.message.bytes."
-            ) from None
-
-    def _send(self, shaped: Outgoing) -> Any:
-        return self._producer.send(
-            self._topic, key=shaped.key, value=shaped.value, headers=shaped.headers
-        )
-
-    def close(self) -> None:
-        self._producer.close(timeout=10)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from consumer.deadletters.letters import HEADER_PREFIX
+from consumer.deadletters.letters import (
+    HEADER_PREFIX,
+)
 
-REPLAY_COUNT_HEADER = f"{HEADER_PREFIX}replay.count"
-REPLAY_ORIGIN_HEADER = f"{HEADER_PREFIX}replay.origin"
 UNKNOWN_REASON = "unknown"
 
 

@@ -23,7 +23,8 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from consumer.deadletters.records import REPLAY_COUNT_HEADER, REPLAY_ORIGIN_HEADER, DeadLetterRecord
+from consumer.deadletters.letters import REPLAY_COUNT_HEADER, REPLAY_ORIGIN_HEADER
+from consumer.deadletters.records import DeadLetterRecord
 from consumer.ingest.decode import Rejection, decode_event
 from pulse.contract import TimeWindow
 from pulse.errors import ServiceUnavailableError

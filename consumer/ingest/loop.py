@@ -22,7 +22,7 @@ from kafka import KafkaConsumer
 from kafka.errors import KafkaError
 from kafka.structs import TopicPartition
 
-from consumer.deadletters.letters import DeadLetterPublisher
+from consumer.deadletters.publisher import DeadLetterPublisher
 from consumer.ingest.assignment import Assignment
 from consumer.ingest.batch import Batch, Limits
 from consumer.ingest.breaker_control import BreakerControl

@@ -16,7 +16,7 @@ from enum import Enum
 import psycopg
 from kafka.errors import KafkaError
 
-from consumer.deadletters.letters import DeadLetterPublisher, DeadLetterTopicError
+from consumer.deadletters.publisher import DeadLetterPublisher, DeadLetterTopicError
 from consumer.ingest.batch import ValidatedBatch
 from consumer.ingest.decode import Rejection
 from consumer.observe.metrics import ConsumerMetrics
