@@ -125,6 +125,14 @@ def latest_run(conn: psycopg.Connection[Any]) -> QualityRun | None:
     if not rows:
         return None
     checked_at: datetime = rows[0][4]
-    # Stored row counts come back as the checks they were stored as (with any shrinkage).
-    checks = tuple(CheckResult(str(n), str(t), int(c), int(f)) for n, t, c, f, _ in rows)
-    return QualityRun(checked_at, checks, ())
+    checks = tuple(
+        CheckResult(str(name), str(table), int(checked), int(failing))
+        for name, table, checked, failing, *_ in rows
+        if name != ROW_COUNT
+    )
+    counts = tuple(
+        TableCount(str(table), int(checked), None if before is None else int(before), before_at)
+        for name, table, checked, _, _, before, before_at in rows
+        if name == ROW_COUNT
+    )
+    return QualityRun(checked_at, checks, counts)

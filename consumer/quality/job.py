@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 from prometheus_client import CollectorRegistry, Gauge
 
-from consumer.quality.checks import ROW_COUNT, QualityRun, latest_run, run_checks, store_run
+from consumer.quality.checks import QualityRun, latest_run, run_checks, store_run
 from pulse.secrets import redact
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,13 @@ class QualityMetrics:
             ["table"],
             registry=registry,
         )
+        self.table_rows_delta = Gauge(
+            "pulse_table_rows_delta",
+            "Row count of a table at the latest run minus the run before it (absent until a "
+            "second run)",
+            ["table"],
+            registry=registry,
+        )
         self.last_run = Gauge(
             "pulse_quality_last_run_timestamp_seconds",
             "Unix time of the latest data-quality run exported here",
@@ -52,9 +59,11 @@ class QualityMetrics:
         )
 
     def export(self, run: QualityRun) -> None:
+        for count in run.counts:
+            self.table_rows.labels(count.table).set(count.rows)
+            if count.delta is not None:
+                self.table_rows_delta.labels(count.table).set(count.delta)
         for result in run.results:
-            if result.check == ROW_COUNT:
-                self.table_rows.labels(result.table).set(result.checked_rows)
             self.failing_rows.labels(result.check, result.table).set(result.failing_rows)
             self.checked_rows.labels(result.check, result.table).set(result.checked_rows)
         self.last_run.set(run.checked_at.timestamp())

@@ -226,6 +226,8 @@ def live(
                 "--topic", topic, "--dlq-topic", dlq, "--group", f"g-{uuid.uuid4().hex[:8]}",
                 "--metrics-host", host, "--metrics-port", port,
                 "--batch-max-records", "500", "--batch-max-age-ms", "200",
+                # Two data-quality runs at least, for the row-count change panel.
+                "--quality-check-interval-s", "5",
             ]  # fmt: skip
             consumer = _spawn(consumer_args, logs / "consumer.log")
             processes.append(consumer)

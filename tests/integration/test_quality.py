@@ -243,3 +243,16 @@ def test_consumers_export_a_recent_stored_run_instead_of_running_again(
     with psycopg.connect(database_url) as conn:
         runs = conn.execute("select count(distinct checked_at) from quality_results").fetchone()
     assert runs == (1,)
+    assert second_metrics.get_sample_value("pulse_table_rows_delta", {"table": "events"}) is None
+
+    # A job whose interval has passed runs again; the delta is against the run before,
+    # also for a consumer that only reads the stored run back.
+    activity.write_directly(database_url, [_event(datetime.now(UTC))])
+    third_metrics = CollectorRegistry()
+    third = QualityJob(database_url, QualityMetrics(third_metrics), interval_s=0.001, **window)
+    again = third.run_once()
+    assert again.checked_at > ran.checked_at
+    assert second.run_once().checked_at == again.checked_at
+    for registry in (second_metrics, third_metrics):
+        assert registry.get_sample_value("pulse_table_rows", {"table": "events"}) == 2
+        assert registry.get_sample_value("pulse_table_rows_delta", {"table": "events"}) == 1
