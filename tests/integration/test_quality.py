@@ -21,7 +21,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from consumer.quality.job import QualityJob, QualityMetrics
 from consumer.store.reconcile import reconcile
+from tests.databases import as_role
 from tests.integration import activity, harness
+from tests.integration.test_database_roles import CONSUMER_ROLE_URL
 
 pytestmark = pytest.mark.integration
 
@@ -171,7 +173,8 @@ def test_check_fails_on_each_broken_rule_and_on_a_shrinking_table(database_url: 
         [_event(now - timedelta(days=d)) for d in range(5)]
         + [_event(now, event_type="purchase", **purchase)],
     )
-    clean = _consumer_cli("check", "--database-url", database_url)
+    # As the consumer's least-privileged role, which stores and prunes the results.
+    clean = _consumer_cli("check", "--database-url", as_role(database_url, CONSUMER_ROLE_URL))
     assert clean.returncode == 0, clean.stdout + clean.stderr
 
     # Rows the consumer's validation would have refused, written past it by the owner.
@@ -228,9 +231,11 @@ def test_consumers_export_a_recent_stored_run_instead_of_running_again(
 ) -> None:
     activity.write_directly(database_url, [_event(datetime.now(UTC))])
     window = {"clock_skew_seconds": 300.0, "late_horizon_days": 400.0}
+    # The consumer's own role, as in `consumer run`.
+    consumer_url = as_role(database_url, CONSUMER_ROLE_URL)
     first_metrics, second_metrics = CollectorRegistry(), CollectorRegistry()
-    first = QualityJob(database_url, QualityMetrics(first_metrics), interval_s=600, **window)
-    second = QualityJob(database_url, QualityMetrics(second_metrics), interval_s=600, **window)
+    first = QualityJob(consumer_url, QualityMetrics(first_metrics), interval_s=600, **window)
+    second = QualityJob(consumer_url, QualityMetrics(second_metrics), interval_s=600, **window)
     ran = first.run_once()
     reused = second.run_once()
     assert reused.checked_at == ran.checked_at
@@ -249,10 +254,20 @@ def test_consumers_export_a_recent_stored_run_instead_of_running_again(
     # also for a consumer that only reads the stored run back.
     activity.write_directly(database_url, [_event(datetime.now(UTC))])
     third_metrics = CollectorRegistry()
-    third = QualityJob(database_url, QualityMetrics(third_metrics), interval_s=0.001, **window)
+    third = QualityJob(consumer_url, QualityMetrics(third_metrics), interval_s=0.001, **window)
     again = third.run_once()
     assert again.checked_at > ran.checked_at
     assert second.run_once().checked_at == again.checked_at
     for registry in (second_metrics, third_metrics):
         assert registry.get_sample_value("pulse_table_rows", {"table": "events"}) == 2
         assert registry.get_sample_value("pulse_table_rows_delta", {"table": "events"}) == 1
+
+
+def test_check_says_what_to_do_when_it_cannot_run(database_url: str) -> None:
+    # An empty database: the migrations were never applied.
+    unmigrated = _consumer_cli("check", "--database-url", database_url)
+    harness.assert_one_clear_error(unmigrated, "python -m consumer migrate")
+    assert unmigrated.stdout == ""
+    nobody = _consumer_cli("check", "--database-url", "postgresql://pulse:secret@127.0.0.1:1/pulse")
+    harness.assert_one_clear_error(nobody, "cannot connect to PostgreSQL", "DATABASE_URL")
+    assert "secret" not in nobody.stderr
