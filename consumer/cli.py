@@ -1,10 +1,9 @@
-"""Command line of the consumer: `run`, `migrate`, `reconcile`. Settings come from the environment
-and are overridden by flags; every user-caused error ends as one clear line."""
+"""Command line of the consumer: `run`, `migrate`, `reconcile`, `check`, `dlq`. Settings come
+from the environment, overridden by flags; every user-caused error ends as one clear line."""
 
 from __future__ import annotations
 
 import argparse
-import errno
 import logging
 import signal
 import sys
@@ -16,19 +15,21 @@ from typing import Any
 import psycopg
 from kafka import KafkaConsumer
 from kafka.errors import KafkaError
-from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client import CollectorRegistry
 
 from consumer.deadletters.cli import add_dlq_parser, run_dlq
 from consumer.deadletters.publisher import DeadLetterPublisher
 from consumer.ingest.loop import ConsumerLoop, LoopOptions
 from consumer.ingest.records import install as install_record_reader
+from consumer.observe.endpoint import serve_metrics
 from consumer.observe.metrics import ConsumerMetrics
+from consumer.quality.cli import add_check_parser, run_check, start_quality_job
 from consumer.store.database import Database
 from consumer.store.ledger_topic import check_ledger_against_topic
 from consumer.store.migrations import ensure_current, migrate
 from consumer.store.reconcile import format_report, reconcile_database
 from pulse.cli_help import ENV_NOTE, setting_option
-from pulse.errors import ConfigError, PulseError, ServiceUnavailableError
+from pulse.errors import PulseError, ServiceUnavailableError
 from pulse.kafka_client import open_client
 from pulse.kafka_security import kafka_security
 from pulse.logs import configure_logging
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     setting_option(run, "--metrics-port", "metrics_port", type=int, metavar="PORT")
     setting_option(run, "--batch-max-records", "batch_max_records", type=int, metavar="N")
     setting_option(run, "--batch-max-age-ms", "batch_max_age_ms", type=int, metavar="MS")
+    setting_option(run, "--quality-check-interval-s", "quality_check_interval_s", type=float)
     run.add_argument(
         "--no-aggregates",
         dest="aggregates_enabled",
@@ -94,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="drifting rows shown per aggregate (default 5)",
     )
+    add_check_parser(commands)
     add_dlq_parser(commands)
     return parser
 
@@ -111,13 +114,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_dlq(argparse.Namespace(**args))
     exit_when_idle_s = args.pop("exit_when_idle_s", None)
     reconcile_examples = args.pop("reconcile_examples", 5)
+    check_store = args.pop("check_store", True)
     try:
         settings = load_settings(**args)
         configure_logging(settings.log_level)
-        if command == "migrate":
-            return _migrate(settings)
-        if command == "reconcile":
-            return _reconcile(settings, examples=reconcile_examples)
+        commands = {
+            "migrate": lambda: _migrate(settings),
+            "reconcile": lambda: _reconcile(settings, examples=reconcile_examples),
+            "check": lambda: run_check(settings, store=check_store),
+        }
+        if command in commands:
+            return commands[command]()
         return _run(settings, LoopOptions(exit_when_idle_s=exit_when_idle_s))
     except PulseError as exc:
         print(redact(f"error: {exc}", settings_secrets(args)), file=sys.stderr)
@@ -183,7 +190,8 @@ def _run(settings: Settings, options: LoopOptions) -> int:
     _ensure_schema(database)
     registry = CollectorRegistry()
     metrics = ConsumerMetrics(registry)
-    metrics_port = _serve_metrics(settings, registry)
+    quality = start_quality_job(settings, registry)
+    metrics_port = serve_metrics(settings, registry)
     kafka, dead_letters = _connect_kafka(settings)
     loop = ConsumerLoop(
         settings,
@@ -205,33 +213,12 @@ def _run(settings: Settings, options: LoopOptions) -> int:
     try:
         loop.run()
     finally:
+        quality.stop()
         kafka.close(autocommit=False)
         dead_letters.close()
         database.discard()
     logger.info("stopped")
     return 0
-
-
-def _serve_metrics(settings: Settings, registry: CollectorRegistry) -> int:
-    """Serve /metrics on METRICS_HOST only (loopback unless configured); returns the port
-    bound (METRICS_PORT=0 picks one)."""
-    where = f"{settings.metrics_host}:{settings.metrics_port}"
-    try:
-        server, _thread = start_http_server(
-            settings.metrics_port, settings.metrics_host, registry=registry
-        )
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise ServiceUnavailableError(
-                f"cannot serve metrics on {where} ({exc.strerror}). Another process uses the "
-                "port: stop it or pass --metrics-port (METRICS_PORT); 0 picks a free port."
-            ) from None
-        raise ConfigError(
-            f"cannot serve metrics on {where} ({exc.strerror or exc}). METRICS_HOST must be an "
-            "address of this machine (127.0.0.1, or 0.0.0.0 for every interface): fix it or "
-            "pass --metrics-host."
-        ) from None
-    return int(server.server_port)
 
 
 def _connect_kafka(settings: Settings) -> tuple[KafkaConsumer, DeadLetterPublisher]:

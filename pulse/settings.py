@@ -149,6 +149,13 @@ class Settings(BaseSettings):
         le=31_536_000,
         description="Furthest accepted event time, in seconds after the record's Kafka timestamp",
     )
+    quality_check_interval_s: float = Field(
+        300.0,
+        ge=0,
+        le=86_400,
+        description="How often the consumer exports the data-quality checks (running them "
+        "when no process stored a run that recent); 0 turns the periodic checks off",
+    )
     retry_backoff_initial_ms: int = Field(
         200, ge=1, description="First back-off after a failed database or Kafka call"
     )

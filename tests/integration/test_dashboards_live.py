@@ -230,6 +230,8 @@ def live(
                 metrics_host=host,
                 metrics_port=port,
                 batch_max_records=500,
+                # Two data-quality runs at least, for the row-count change panel.
+                extra=["--quality-check-interval-s", "5"],
             )
             consumer = _spawn(consumer_args, logs / "consumer.log")
             processes.append(consumer)

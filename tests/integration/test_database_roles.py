@@ -87,6 +87,11 @@ PRIVILEGES: dict[str, tuple[str, str]] = {
     "support_calls": ("select insert", "select"),
     "dead_letters": (_UPSERTED, "select"),
     "dead_letter_offsets": (_UPSERTED, ""),
+    # The calendar grows in the batch transaction (sql/aggregates/170_dim_date.sql).
+    "dim_date": ("select insert", "select"),
+    # Data-quality runs: stored by `consumer check` and the consumer's job, which also
+    # prunes those past 90 days (sql/quality/store_results.sql).
+    "quality_results": ("select insert delete", "select"),
     **dict.fromkeys(_VIEWS, ("", "select")),
 }
 KINDS = ("select", "insert", "update", "delete", "truncate", "references", "trigger")

@@ -1,0 +1,66 @@
+-- The exact row count of every table of facts, dimensions and aggregates (one statement,
+-- so one snapshot), with the count the previous stored run found, for the deltas.
+with
+
+counted as (
+    select 'events' as table_name, count(*) as row_count from events
+    union all
+    select 'dim_date', count(*) from dim_date
+    union all
+    select 'event_counts_per_minute', count(*) from event_counts_per_minute
+    union all
+    select 'event_counts_per_hour', count(*) from event_counts_per_hour
+    union all
+    select 'weekday_hour_activity', count(*) from weekday_hour_activity
+    union all
+    select 'user_daily_activity', count(*) from user_daily_activity
+    union all
+    select 'user_activity', count(*) from user_activity
+    union all
+    select 'user_weekly_activity', count(*) from user_weekly_activity
+    union all
+    select 'user_history', count(*) from user_history
+    union all
+    select 'session_funnels', count(*) from session_funnels
+    union all
+    select 'content_items', count(*) from content_items
+    union all
+    select 'content_daily_activity', count(*) from content_daily_activity
+    union all
+    select 'author_category_daily_activity', count(*) from author_category_daily_activity
+    union all
+    select 'product_daily_sales', count(*) from product_daily_sales
+    union all
+    select 'daily_sales', count(*) from daily_sales
+    union all
+    select 'support_calls', count(*) from support_calls
+    union all
+    select 'agent_daily_calls', count(*) from agent_daily_calls
+    union all
+    select 'daily_call_metrics', count(*) from daily_call_metrics
+    union all
+    select 'partition_offsets', count(*) from partition_offsets
+    union all
+    select 'dead_letters', count(*) from dead_letters
+),
+
+final as (
+    select
+        counted.table_name,
+        counted.row_count,
+        previous.checked_rows as previous_row_count,
+        previous.checked_at as previous_checked_at
+    from counted
+    left join lateral (
+        select
+            stored.checked_rows,
+            stored.checked_at
+        from quality_results as stored
+        where stored.check_name = 'row_count' and stored.table_name = counted.table_name
+        order by stored.checked_at desc
+        limit 1
+    ) as previous on true
+)
+
+select * from final
+order by table_name;
