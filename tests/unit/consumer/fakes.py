@@ -17,7 +17,6 @@ from consumer.store.writer import WriteResult
 from consumer.store.writer_thread import Done, Job, Outcome
 
 TOPIC = "events"
-NOW_MS = int(datetime.now(UTC).timestamp() * 1000)
 
 
 def login(*, valid: bool = True) -> bytes:
@@ -37,8 +36,11 @@ def login(*, valid: bool = True) -> bytes:
 
 
 def record(partition: int, offset: int, value: bytes) -> Any:
+    # Stamped when fetched, as a broker stamps a record when it arrives: the events'
+    # times are checked against it (a module-level stamp goes stale in a long session).
+    stamp_ms = int(datetime.now(UTC).timestamp() * 1000)
     return ConsumerRecord(
-        TOPIC, partition, -1, offset, NOW_MS, 0, None, value, [], None, -1, len(value), -1
+        TOPIC, partition, -1, offset, stamp_ms, 0, None, value, [], None, -1, len(value), -1
     )
 
 
