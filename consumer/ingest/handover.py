@@ -9,6 +9,7 @@ committed the batch (step 3 of the order in `consumer.ingest.loop`)."""
 from __future__ import annotations
 
 import queue
+from collections.abc import Callable
 from typing import Protocol
 
 from kafka.structs import OffsetAndMetadata, TopicPartition
@@ -51,7 +52,7 @@ class Handover:
         kafka: OffsetCommitter,
         metrics: ConsumerMetrics,
         progress: ProgressLog,
-        after_commit: AfterCommit,
+        after_commit: Callable[[], None],
     ) -> None:
         self._topic = topic
         self._writer = writer
@@ -118,7 +119,3 @@ class Handover:
             total, done.result.facts_stored, done.result.duplicates, len(batch.letters)
         )
         self._after_commit()
-
-
-class AfterCommit(Protocol):
-    def __call__(self) -> None: ...

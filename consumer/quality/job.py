@@ -14,6 +14,7 @@ import psycopg
 from prometheus_client import CollectorRegistry, Gauge
 
 from consumer.quality.checks import QualityRun, latest_run, run_checks, store_run
+from pulse.errors import first_line
 from pulse.secrets import redact
 
 logger = logging.getLogger(__name__)
@@ -108,10 +109,7 @@ class QualityJob:
                 logger.warning(
                     "data-quality run failed; retrying in %.0f s: %s",
                     self._interval_s,
-                    redact(
-                        str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc),
-                        [self._url],
-                    ),
+                    redact(first_line(exc), [self._url]),
                 )
             self._stop.wait(self._interval_s)
 

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 
 from consumer.store.writer import load_offsets, prepare_connection
-from pulse.errors import ServiceUnavailableError
+from pulse.errors import ServiceUnavailableError, first_line
 from pulse.secrets import redact
 
 logger = logging.getLogger(__name__)
@@ -57,8 +57,7 @@ class Database:
             self.connect().close()
         except psycopg.Error as exc:
             # Error text can quote the URL (e.g. "invalid dsn"): mask its password.
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             raise ServiceUnavailableError(
-                f"cannot connect to PostgreSQL ({redact(first_line, [self._url])}). Is it "
+                f"cannot connect to PostgreSQL ({redact(first_line(exc), [self._url])}). Is it "
                 f"running (`make up`), and is {self._setting} right?"
             ) from None

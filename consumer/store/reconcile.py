@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from pulse.errors import PulseError, ServiceUnavailableError
+from pulse.errors import PulseError, ServiceUnavailableError, first_line
 from pulse.sqlfiles import SQL_ROOT, load_sql
 
 RECONCILE_DIR = SQL_ROOT / "reconcile"
@@ -53,9 +53,8 @@ def reconcile_database(url: str, *, examples: int = 5) -> list[Drift]:
             url, autocommit=True, connect_timeout=5, application_name="pulse-reconcile"
         )
     except psycopg.OperationalError as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
         raise ServiceUnavailableError(
-            f"cannot connect to PostgreSQL ({first_line}). Is it running (`make up`), "
+            f"cannot connect to PostgreSQL ({first_line(exc)}). Is it running (`make up`), "
             "and is DATABASE_URL right?"
         ) from None
     with conn:

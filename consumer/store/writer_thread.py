@@ -27,6 +27,7 @@ from consumer.store.isolation import find_refused
 from consumer.store.writer import StaleOffsetsError, WriteResult, write_batch
 from pulse.backoff import Backoff
 from pulse.contract import RejectReason
+from pulse.errors import first_line
 
 logger = logging.getLogger(__name__)
 
@@ -206,10 +207,7 @@ class WriterThread:
         self._metrics.errors.labels(kind).inc()
         self._metrics.retries.labels(kind).inc()
         self._metrics.waiting.labels(service).set(1)
-        text = str(exc).strip()
-        logger.warning(
-            "%s unavailable, retrying: %s", service, text.splitlines()[0] if text else repr(exc)
-        )
+        logger.warning("%s unavailable, retrying: %s", service, first_line(exc))
 
     def _stopping_too_long(self) -> bool:
         stop_at = self._stop_requested_at()
