@@ -3,6 +3,7 @@ filled from another Kafka is renamed aside (never dropped) so a fresh one can st
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import psycopg
@@ -48,8 +49,18 @@ def _databases(admin_url: str, prefix: str) -> list[str]:
 
 
 def _drop(admin_url: str, name: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+    statement = sql.SQL("drop database {} with (force)").format(sql.Identifier(name))
+    # An autovacuum worker may be visiting the freshly renamed database, and only a
+    # superuser may terminate it: FORCE then fails until the worker is done.
+    for attempt in range(20):
+        try:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(statement)
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == 19:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture
