@@ -1,5 +1,6 @@
-"""Command line of the consumer: `run`, `migrate`, `reconcile`, `check`, `dlq`. Settings come
-from the environment, overridden by flags; every user-caused error ends as one clear line."""
+"""Command line of the consumer: `run`, `migrate`, `reconcile`, `check`, `retention`, `dlq`.
+Settings come from the environment, overridden by flags; every user-caused error ends as one
+clear line."""
 
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ from consumer.ingest.records import install as install_record_reader
 from consumer.observe.endpoint import serve_metrics
 from consumer.observe.metrics import ConsumerMetrics
 from consumer.quality.cli import add_check_parser, run_check, start_quality_job
+from consumer.retention.cli import add_retention_parser, run_retention, start_maintenance_job
 from consumer.store.database import Database
 from consumer.store.ledger_topic import check_ledger_against_topic
 from consumer.store.migrations import ensure_current, migrate
+from consumer.store.partitions import EventPartitions, PartitionSpan
 from consumer.store.reconcile import format_report, reconcile_database
 from pulse.cli_help import ENV_NOTE, setting_option
 from pulse.errors import PulseError, ServiceUnavailableError
@@ -97,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="drifting rows shown per aggregate (default 5)",
     )
     add_check_parser(commands)
+    add_retention_parser(commands)
     add_dlq_parser(commands)
     return parser
 
@@ -122,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "migrate": lambda: _migrate(settings),
             "reconcile": lambda: _reconcile(settings, examples=reconcile_examples),
             "check": lambda: run_check(settings, store=check_store),
+            "retention": lambda: run_retention(settings),
         }
         if command in commands:
             return commands[command]()
@@ -185,12 +190,14 @@ def _reconcile(settings: Settings, *, examples: int) -> int:
 
 
 def _run(settings: Settings, options: LoopOptions) -> int:
-    database = Database(settings.database_url.get_secret_value())
+    partitions = EventPartitions(PartitionSpan.from_settings(settings))
+    database = Database(settings.database_url.get_secret_value(), partitions=partitions)
     database.check()
     _ensure_schema(database)
     registry = CollectorRegistry()
     metrics = ConsumerMetrics(registry)
     quality = start_quality_job(settings, registry)
+    maintenance = start_maintenance_job(settings)
     metrics_port = serve_metrics(settings, registry)
     kafka, dead_letters = _connect_kafka(settings)
     loop = ConsumerLoop(
@@ -214,6 +221,7 @@ def _run(settings: Settings, options: LoopOptions) -> int:
         loop.run()
     finally:
         quality.stop()
+        maintenance.stop()
         kafka.close(autocommit=False)
         dead_letters.close()
         database.discard()

@@ -9,6 +9,7 @@ from typing import Any
 
 import psycopg
 
+from consumer.store.partitions import EventPartitions
 from consumer.store.writer import load_offsets, prepare_connection
 from pulse.errors import ServiceUnavailableError, first_line
 from pulse.secrets import redact
@@ -18,9 +19,16 @@ logger = logging.getLogger(__name__)
 
 class Database:
     def __init__(
-        self, url: str, *, connect_timeout_s: int = 5, setting: str = "DATABASE_URL"
+        self,
+        url: str,
+        *,
+        connect_timeout_s: int = 5,
+        setting: str = "DATABASE_URL",
+        partitions: EventPartitions | None = None,
     ) -> None:
         self._url = url
+        # Which weekly partitions of `events` exist: kept across reconnects (same database).
+        self.partitions = partitions or EventPartitions()
         self._setting = setting  # named in errors, so the user knows which URL to fix
         self._connect_timeout_s = connect_timeout_s
         self._conn: psycopg.Connection[Any] | None = None

@@ -16,6 +16,7 @@ from consumer.ingest.ledger import PartitionSlice
 from consumer.ingest.records import SkipCause
 from consumer.store.aggregates import apply_aggregates
 from consumer.store.facts import FACT_COLUMNS, FACT_TYPES
+from consumer.store.partitions import EventPartitions
 from pulse.errors import PulseError
 from pulse.sqlfiles import load_sql
 
@@ -62,14 +63,19 @@ def write_batch(
     *,
     call_rows: Sequence[tuple[Any, ...]] | None = None,
     with_aggregates: bool = True,
+    partitions: EventPartitions | None = None,
 ) -> WriteResult:
     """One transaction; raises StaleOffsetsError (rolled back) if offsets moved under us.
 
     `call_rows` are the enriched support calls among `rows` (`Batch.validate` makes them);
-    None derives them here, so no writer can store a call without its enrichment."""
+    None derives them here, so no writer can store a call without its enrichment.
+    `partitions` knows which weeks of `events` exist (None: ask the database each time)."""
     ordered = sorted(slices, key=lambda s: s.partition)
     if call_rows is None:
         call_rows = call_rows_from_facts(rows) if with_aggregates else ()
+    # Before the transaction, in one of its own: creating a partition locks events_default
+    # exclusively, which the batch transaction must not hold while it writes.
+    (partitions or EventPartitions()).ensure_for_rows(conn, rows)
     with conn.transaction():
         _check_expected_offsets(conn, topic, ordered)
         stored_by_partition, stored_by_type = write_rows(

@@ -163,6 +163,7 @@ class WriterThread:
                     batch.slices,
                     call_rows=batch.call_rows,
                     with_aggregates=self._with_aggregates,
+                    partitions=self._db.partitions,
                 )
             except psycopg.Error as exc:
                 if classify(exc) is not Fault.RECORD or not self._reject_refused(batch, exc):

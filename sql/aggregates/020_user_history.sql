@@ -11,14 +11,22 @@
 -- tail after it only. `010_user_activity` has locked these users already (so no other
 -- transaction rebuilds them concurrently), and rows are written in (user_id, valid_from)
 -- order.
+-- An event older than the retained facts (FACTS_RETENTION_DAYS dropped its week) is left
+-- out: the history before it can no longer be rebuilt from facts, and a rebuild from it
+-- would delete the versions that only dropped facts proved.
 with
+
+retention as (
+    select retained_from from facts_retention
+),
 
 batch_users as (
     select
-        user_id,
-        min(occurred_at) as rebuild_from_at
+        inserted_events.user_id,
+        min(inserted_events.occurred_at) as rebuild_from_at
     from inserted_events
-    group by user_id
+    inner join retention on inserted_events.occurred_at >= retention.retained_from
+    group by inserted_events.user_id
 ),
 
 seeds as (
@@ -61,6 +69,9 @@ observations as (
         on
             batch_users.user_id = stored_events.user_id
             and stored_events.occurred_at >= batch_users.rebuild_from_at
+    -- Implied by the join, but a value known when the scan starts: the weeks before the
+    -- batch's earliest event are pruned instead of probed once per user.
+    where stored_events.occurred_at >= (select min(rebuild_from_at) from batch_users)
     order by stored_events.user_id, stored_events.occurred_at, stored_events.event_id desc
 ),
 

@@ -1,6 +1,8 @@
 -- Drift of the offset ledger `partition_offsets`: a partition whose facts_stored differs
--- from the facts that came from it, or whose counts do not add up to the offsets it
--- covers (the table's check constraint refuses such a commit; a hand edit could not).
+-- from the facts that came from it (those still in `events` plus those retention dropped,
+-- counted in `dropped_facts` by the same transaction that dropped them), or whose counts
+-- do not add up to the offsets it covers (the table's check constraint refuses such a
+-- commit; a hand edit could not).
 with
 
 stored as (
@@ -15,12 +17,27 @@ stored as (
     from partition_offsets
 ),
 
+facts_by_origin as (
+    select
+        source_topic,
+        source_partition,
+        count(*) as facts
+    from events
+    group by source_topic, source_partition
+    union all
+    select
+        source_topic,
+        source_partition,
+        facts
+    from dropped_facts
+),
+
 recomputed as (
     select
         source_topic as topic,
         source_partition as kafka_partition,
-        count(*) as facts_stored
-    from events
+        sum(facts)::bigint as facts_stored
+    from facts_by_origin
     group by source_topic, source_partition
 ),
 
