@@ -41,9 +41,10 @@ begin
         continue when to_regclass('public.' || partition_name) is not null;
         week_end := week_start + interval '7 days';
         lock table public.events_default in access exclusive mode;
-        execute format(
-            'create table public.%I (like public.events including defaults)', partition_name
-        );
+        -- Everything the partitions share: a check constraint someone added to `events`
+        -- (ATTACH refuses a table without it), storage and statistics settings, and the
+        -- indexes, which ATTACH then takes as the partition's own.
+        execute format('create table public.%I (like public.events including all)', partition_name);
         execute format(
             'with moved as (delete from public.events_default'
             ' where occurred_at >= $1 and occurred_at < $2 returning *)'
