@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.common import machine
 from bench.common.cli import benchmark_parser, run_benchmark
 from bench.common.preload import Mix, preload
-from bench.common.profiling import top_functions
+from bench.common.profiling import py_spy, top_functions
 from bench.common.scratch import create_topic, delete_topics, unique_name
 from bench.consumer.compare import peer_section
 from bench.consumer.report import Context, render, write
@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="after the runs, profile one more Pulse facts-only drain with cProfile",
+        help="after the runs, profile one more Pulse drain with every aggregate under py-spy; "
+        "its collapsed stacks go to bench/results/ beside the report",
     )
     parser.add_argument("--keep-topic", action="store_true", help="do not delete the topic")
     return parser
@@ -87,6 +88,12 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     admin_url = settings.migrations_database_url.get_secret_value()  # creates databases
     bootstrap = settings.kafka_bootstrap_servers
     workdir = Path(tempfile.mkdtemp(prefix="pulse-bench-"))
+    # The collapsed stacks are kept beside the report, named like it.
+    raw = None
+    if args.profile:
+        py_spy()  # a missing profiler is said now, not after the measured runs
+        args.results_dir.mkdir(parents=True, exist_ok=True)
+        raw = args.results_dir / f"{started_at:%Y-%m-%dT%H%M%SZ}-consumer-profile.txt"
     details = machine.describe(admin_url)
     mix = Mix(invalid=args.invalid_share, duplicates=args.duplicate_share)
     topic = unique_name("bench.consumer.")
@@ -112,11 +119,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         )
         chosen = [c for key, c in contenders_by_key().items() if key in args.only]
         measurements = run_all(chosen, workload, runs)
-        profile = None
-        if args.profile:
-            stats_dir = workdir / "profile"
-            PulseConsumer(aggregates=False, profile_to=stats_dir).measure(workload, 0)
-            profile = top_functions(stats_dir) if stats_dir.exists() else None
+        profile = _profile(workload, raw) if raw else None
     finally:
         if not args.keep_topic:
             delete_topics(bootstrap, [topic])
@@ -156,4 +159,13 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     )  # fmt: skip
     print(markdown)
     print(f"written: {md_path} and {json_path}", file=sys.stderr)
+    if raw is not None and raw.exists():
+        print(f"profile (py-spy collapsed stacks): {raw}", file=sys.stderr)
     return 0
+
+
+def _profile(workload: Workload, raw: Path) -> str | None:
+    """One more drain with every aggregate, sampled by py-spy; its summary, or None when
+    py-spy wrote nothing (it needs ptrace: root, or kernel.yama.ptrace_scope 0)."""
+    PulseConsumer(aggregates=True, profile_to=raw).measure(workload, 0)
+    return top_functions(raw) if raw.exists() else None

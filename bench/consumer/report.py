@@ -133,7 +133,8 @@ def render(
         *time_split(measurements, pulse_names, ctx.machine.get("cores")),
     ]
     if profile:
-        lines += ["## Profile of Pulse, facts only (cProfile per thread, separate run)", "", "```",
+        lines += ["## Profile of Pulse with every aggregate (py-spy per thread, separate run)",
+                  "", "```",
                   profile.rstrip(), "```", ""]  # fmt: skip
     lines += [*_runs(measurements), *_NOTES]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.common.child import free_port, python_module
+from bench.common.profiling import py_spy_command
 from bench.common.scratch import create_topic, delete_topics, scratch_database, unique_name
 from bench.common.watch import ChildRun
 from bench.peers.launch import Launched, launch
@@ -18,9 +19,9 @@ from bench.peers.pulse.offsets import offset_totals
 class PulseConsumer:
     def __init__(self, *, aggregates: bool, profile_to: Path | None = None) -> None:
         self.aggregates = aggregates
-        self.profile_to = profile_to  # run under cProfile, one stats file per thread here
+        self.profile_to = profile_to  # run under py-spy, collapsed stacks written here
         what = "every aggregate" if aggregates else "facts only"
-        self.name = f"Pulse, {what}" + (" (cProfile)" if profile_to else "")
+        self.name = f"Pulse, {what}" + (" (py-spy)" if profile_to else "")
 
     def command(self, workload: Workload, *, database_url: str, dlq: str, port: int) -> list[str]:
         args = [
@@ -36,7 +37,7 @@ class PulseConsumer:
         if not self.aggregates:
             args.append("--no-aggregates")
         if self.profile_to is not None:
-            return python_module("bench.common.profiled", str(self.profile_to), "consumer", *args)
+            return py_spy_command(self.profile_to, python_module("consumer", *args))
         return python_module("consumer", *args)
 
     def measure(self, workload: Workload, run: int) -> Measurement:
