@@ -40,7 +40,8 @@ IncludeShop = Annotated[
 
 @router.get("/engagement/{post_id}", response_model=PostEngagement, responses=NOT_FOUND)
 async def post_engagement(request: Request, db: Db, post_id: Annotated[str, Id]) -> Response:
-    """A post's views, likes, comments, shares and engagement rate (`post_engagement.sql`)."""
+    """A post's views, likes, comments, shares, engagement rate (likes per 100 views) and
+    interaction rate (`post_engagement.sql`)."""
     rows = await db.rows("queries/post_engagement", {"post_id": post_id})
     if not rows:
         raise NotFoundError(f"post {post_id!r} not found: no event has named this content_id")
@@ -134,8 +135,8 @@ async def posting_times(
     page: Annotated[Paging, Depends(paging(10))],
     include_shop: IncludeShop = False,
 ) -> Response:
-    """The UTC weekday x hour slots of publication whose posts earned the most engagement
-    per post (`posting_times.sql`)."""
+    """The UTC weekday x hour slots of publication whose posts earned the most engagement,
+    with the average per post (`posting_times.sql`)."""
     params = {"limit": page.fetch, "include_shop": include_shop}
     rows = await db.rows("queries/posting_times", params)
     return cached_json(request, page_of(rows, PostingSlot, page))

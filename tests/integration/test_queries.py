@@ -303,7 +303,7 @@ def _top_authors(c: _Case) -> list[Any]:
 
 def _posting_times(c: _Case) -> list[Any]:
     rows = reference.posting_time_patterns(c.facts, c.mapping)
-    rows.sort(key=lambda r: (-r[9], -r[8], r[0], r[2]))
+    rows.sort(key=lambda r: (-r[8], -r[9], r[0], r[2]))
     return [r[1:] for r in rows[: c.params["limit"]]]
 
 

@@ -136,16 +136,16 @@ def test_top_authors_average_over_the_posts_of_the_90_days(live: Live) -> None:
 def test_posting_times_by_publication_hour_with_engagement_per_post(live: Live) -> None:
     slot = live.data.slot
     rows = live.get("/posting-times", limit=10)["items"]
-    # All-time engagement of the posts published in each slot; 1,468 in all
+    # All-time engagement of the posts published in each slot, the most first; 1,468 in all
     # (1,358 + 12 + 60 + 30 + 8). a-heavy's slot holds its 11 posts (the one of 98 days
     # back too) with 10 + 50 = 60: 5.4545... -> 5.45 per post.
     assert [((r["weekday_name"], r["hour_of_day"]), r["posts_published"],
              r["total_engagements"], r["avg_engagement_per_post"], r["share_of_total_pct"])
             for r in rows] == [
         (slot(4), 1, 1358, 1358.0, 92.51),  # 1,358 / 1,468 = 92.506...%
-        (slot(2), 2, 12, 6.0, 0.82),  # a-rare: 12 / 1,468 = 0.817...%
         (slot(0), 11, 60, 5.45, 4.09),  # a-heavy: 60 / 1,468 = 4.087...%
         (slot(1), 10, 30, 3.0, 2.04),  # a-steady: 30 / 1,468 = 2.043...%
+        (slot(2), 2, 12, 6.0, 0.82),  # a-rare: 12 / 1,468 = 0.817...%
         (slot(3), 4, 8, 2.0, 0.54),  # a-mid: 8 / 1,468 = 0.544...%
     ]  # fmt: skip
     # The product pages' slot: 11 pages, 4 views: 0.3636... -> 0.36; 4 / 1,472 = 0.27%.
@@ -183,3 +183,9 @@ def test_top_categories_leave_the_shop_out_unless_asked(live: Live) -> None:
     with_shop = live.get("/categories/top", include_shop="true")["items"]
     assert [(r["category_rank"], r["category"], r["avg_engagement_per_post"])
             for r in with_shop][2:] == [(3, "Shop", 0.36)]  # fmt: skip
+
+
+def test_include_shop_must_be_a_boolean(live: Live) -> None:
+    response = live.served.client.get("/pages/top", params={"include_shop": "maybe"})
+    assert response.status_code == 422
+    assert "'include_shop'" in response.json()["message"]
