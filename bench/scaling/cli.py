@@ -54,12 +54,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    text = args.doc.read_text(encoding="utf-8")
+    try:
+        text = args.doc.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScalingDocError(f"cannot read {args.doc} ({exc.strerror}): give --doc PATH") from None
+    original = text
     if args.consumer_results is not None:
         text = with_inputs(text, consumer_inputs(args.consumer_results))
     updated = with_derived(text)
     if args.check:
-        if updated != args.doc.read_text(encoding="utf-8"):
+        if updated != original:
             print(f"{args.doc} is stale: run `python -m bench.scaling --write`", file=sys.stderr)
             return 1
         return 0

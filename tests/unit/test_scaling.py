@@ -149,6 +149,13 @@ def test_write_replaces_the_inputs_and_the_derived_section_and_check_then_passes
     assert cli.main(["--doc", str(doc), "--check"]) == 0
 
 
+def test_a_missing_document_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--doc", str(tmp_path / "nowhere.md")]) == 1
+    assert capsys.readouterr().err.startswith(f"error: cannot read {tmp_path / 'nowhere.md'}")
+
+
 def test_with_inputs_leaves_other_rows_alone() -> None:
     text = _table(WRITTEN)
     changed = with_inputs(text, {"RF": (2.0, "assumption")})
