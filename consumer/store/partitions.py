@@ -108,8 +108,9 @@ class EventPartitions:
         wanted = sorted(set(weeks))
         try:
             with conn.transaction():
-                row = conn.execute(load_sql("consumer/create_partitions"), {"weeks": wanted})
-                created = int(row.fetchone()[0])  # type: ignore[index]
+                cursor = conn.execute(load_sql("consumer/create_partitions"), {"weeks": wanted})
+                row = cursor.fetchone()
+            created = int(row[0]) if row else 0
         except psycopg.Error as exc:
             if not quiet or classify_busy(exc) is None:
                 raise
