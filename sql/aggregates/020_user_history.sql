@@ -19,10 +19,6 @@
 -- would delete the versions that only dropped facts proved.
 with
 
-retention as (
-    select retained_from from facts_retention
-),
-
 new_observations as (
     select
         inserted_events.user_id,
@@ -34,7 +30,9 @@ new_observations as (
         and min(inserted_events.country) = max(inserted_events.country)
         and min(inserted_events.city) = max(inserted_events.city) as one_profile
     from inserted_events
-    inner join retention on inserted_events.occurred_at >= retention.retained_from
+    -- A scalar subquery, not a join: a misestimated row count of the one-row table would
+    -- otherwise multiply into every estimate of the statement.
+    where inserted_events.occurred_at >= (select retained_from from facts_retention)
     group by inserted_events.user_id
 ),
 
