@@ -27,8 +27,8 @@
 --
 -- This migration copies the existing facts into the new table: rows keep every value
 -- (ingested_at included); the indexes and the key are built after the copy. Measured on
--- the 2-core development machine: 10 to 20 s per million facts
--- (bench/results/2026-12-06-partitioning.md), with the facts table locked throughout.
+-- the 2-core development machine: about 40 s per million facts (README, "Partitions and
+-- retention"), with the facts table locked for the whole migration.
 
 set local maintenance_work_mem = '256MB';
 
