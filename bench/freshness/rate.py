@@ -50,7 +50,8 @@ def run_rate(
             port = free_port()
             command = python_module(
                 "consumer", "run", "--bootstrap-servers", bootstrap, "--topic", topic,
-                "--dlq-topic", dlq, "--group", unique_name("bench-fresh-"),
+                "--dlq-topic", dlq, "--catalog-topic", f"{topic}.catalog",
+                "--group", unique_name("bench-fresh-"),
                 "--database-url", url, "--metrics-port", str(port),
             )  # fmt: skip
             child = spawn(command, stdout=stem.with_suffix(".consumer.log"))

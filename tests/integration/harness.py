@@ -149,6 +149,7 @@ def start_consumer(
     group: str,
     log_dir: Path,
     exit_when_idle_s: float | None = 3.0,
+    catalog_topic: str | None = None,
     extra: Sequence[str] = (),
 ) -> ConsumerProcess:
     port = free_port()
@@ -161,6 +162,7 @@ def start_consumer(
         group=group,
         metrics_port=port,
         exit_when_idle_s=exit_when_idle_s,
+        catalog_topic=catalog_topic,
         extra=extra,
     )
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

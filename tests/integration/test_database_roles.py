@@ -71,7 +71,8 @@ _VIEWS = (
     "author_opportunities", "category_stats", "funnel_daily", "sales_weekly", "sales_monthly",
     "product_popularity", "dim_actions", "dim_users", "fact_user_actions", "agent_names",
     "agent_leaderboard", "daily_call_summary", "agent_conversion_drops",
-    "agent_conversion_changes",
+    "agent_conversion_changes", "dim_product_current", "dim_post_current",
+    "dim_author_current", "dim_agent_current",
 )  # fmt: skip
 # Every relation of the schema -> (what pulse_writer may do, what pulse_reader may do), as
 # migrations 070, 071 and 080 and the files of sql/views/ grant it. A relation missing here
@@ -92,6 +93,9 @@ PRIVILEGES: dict[str, tuple[str, str]] = {
     # Data-quality runs: stored by `consumer check` and the consumer's job, which also
     # prunes those past 90 days (sql/quality/store_results.sql).
     "quality_results": ("select insert delete", "select"),
+    # The catalog's SCD2 dimensions (migration 100): the batch transaction inserts
+    # versions and ends earlier ones (update); never deletes one.
+    **dict.fromkeys(("dim_product", "dim_post", "dim_author", "dim_agent"), (_UPSERTED, "select")),
     **dict.fromkeys(_VIEWS, ("", "select")),
 }
 KINDS = ("select", "insert", "update", "delete", "truncate", "references", "trigger")
