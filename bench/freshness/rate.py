@@ -148,7 +148,7 @@ def _produce(
     command = python_module(
         "producer", "--live", "--rate", str(rate), "--duration", str(duration_s),
         "--topic", topic, "--bootstrap-servers", bootstrap, "--partitions", str(partitions),
-        "--seed", "1", "--no-progress",
+        "--seed", "1", "--no-progress", "--no-catalog",
     )  # fmt: skip
     with stem.with_suffix(".producer.log").open("wb") as log:
         done = subprocess.run(

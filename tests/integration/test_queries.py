@@ -52,6 +52,8 @@ def loaded(
             [
                 *(sys.executable, "-m", "producer", "--count", "30000", "--start", start),
                 *("--seed", "11", "--users", "1500", "--topic", topic),
+                # The consumer reads `<topic>.catalog` (tests/commands.py): the names.
+                *("--catalog-topic", f"{topic}.catalog"),
                 *("--bootstrap-servers", kafka_bootstrap, "--no-progress"),
                 *("--late-ratio", "0.02", "--duplicate-ratio", "0.02"),
             ],
@@ -77,7 +79,7 @@ def loaded(
                 facts, mapping = reference.load(conn)
             yield Loaded(url, facts, mapping)
     finally:
-        admin.delete_topics([topic, dlq])
+        admin.delete_topics([topic, dlq, f"{topic}.catalog"])
         admin.close()
 
 
