@@ -11,9 +11,11 @@ from collections.abc import Sequence
 import psycopg
 
 from consumer.deadletters.cli import add_dlq_parser, run_dlq
+from consumer.ingest.batch import Limits
 from consumer.ingest.loop import LoopOptions
 from consumer.quality.cli import add_check_parser, run_check
 from consumer.run import run as run_consumer
+from consumer.store.catalog_reconcile import check_catalog_against_topic
 from consumer.store.database import Database
 from consumer.store.ledger_topic import check_ledger_against_topic
 from consumer.store.migrations import migrate
@@ -76,10 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     setting_option(migrate_parser, "--log-level", "log_level", metavar="LEVEL")
     check = commands.add_parser(
         "reconcile",
-        help="recompute every aggregate from the facts; exit 1 if any differs",
+        help="recompute every aggregate from the facts and compare the dimensions with the "
+        "catalog topic; exit 1 if any differs",
         epilog=ENV_NOTE,
     )
     _connection_flags(check)
+    setting_option(check, "--catalog-topic", "kafka_catalog_topic", metavar="NAME")
     check.add_argument(
         "--examples",
         dest="reconcile_examples",
@@ -147,11 +151,26 @@ def _apply_migrations(database: Database) -> None:
 
 
 def _reconcile(settings: Settings, *, examples: int) -> int:
-    """Exit 0 only when every aggregate equals its recomputation from the facts and the
-    offset ledger agrees with the facts and with the topic."""
+    """Exit 0 only when every aggregate equals its recomputation from the facts, the offset
+    ledger agrees with the facts and with the topic, and every dimension with the catalog
+    topic's latest versions."""
     url = settings.database_url.get_secret_value()
     results = reconcile_database(url, examples=examples)
+    catalog = check_catalog_against_topic(
+        url,
+        settings.kafka_bootstrap_servers,
+        topic=settings.kafka_catalog_topic,
+        limits=Limits.from_settings(settings),
+        examples=examples,
+        **kafka_security(settings),
+    )
+    results += catalog.results
     print(format_report(results))
+    if not catalog.checked:
+        print(
+            f"\nthe dimensions were not compared with {settings.kafka_catalog_topic}: no "
+            f"Kafka broker answers at {settings.kafka_bootstrap_servers}"
+        )
     topic = check_ledger_against_topic(
         url, settings.kafka_bootstrap_servers, **kafka_security(settings)
     )

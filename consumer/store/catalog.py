@@ -29,7 +29,8 @@ class Dimension:
     entity_type: EntityType
     table: str
     key: str
-    name_column: str | None  # the column the views show as the entity's name
+    # (column of the table, column of the staging table `incoming_catalog`)
+    attributes: tuple[tuple[str, str], ...]
 
     @property
     def insert_statement(self) -> str:
@@ -38,17 +39,41 @@ class Dimension:
 
 # In a fixed order: two transactions touching the same dimensions lock them alike.
 DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension(EntityType.PRODUCT, "dim_product", "product_id", "product_name"),
-    Dimension(EntityType.POST, "dim_post", "post_id", "title"),
-    Dimension(EntityType.AUTHOR, "dim_author", "author_id", "author_name"),
-    Dimension(EntityType.AGENT, "dim_agent", "agent_id", "agent_name"),
-)
+    Dimension(
+        EntityType.PRODUCT, "dim_product", "product_id",
+        (("product_name", "entity_name"), ("category", "category"),
+         ("unit_price", "unit_price"), ("currency", "currency")),
+    ),
+    Dimension(
+        EntityType.POST, "dim_post", "post_id",
+        (("title", "title"), ("tags", "tags"), ("is_promoted", "is_promoted"),
+         ("author_id", "author_id"), ("category", "category"),
+         ("published_at", "published_at")),
+    ),
+    Dimension(
+        EntityType.AUTHOR, "dim_author", "author_id",
+        (("author_name", "entity_name"), ("home_category", "home_category")),
+    ),
+    Dimension(
+        EntityType.AGENT, "dim_agent", "agent_id",
+        (("agent_name", "entity_name"), ("team", "team")),
+    ),
+)  # fmt: skip
 
 
 @cache
 def close_versions(dimension: Dimension) -> sql.Composed:
     """sql/catalog/close_versions.sql for one dimension's table and key column."""
-    return sql.SQL(load_sql("catalog/close_versions")).format(
+    return _for(dimension, "catalog/close_versions")
+
+
+def history_drift(dimension: Dimension) -> sql.Composed:
+    """sql/catalog/history_drift.sql (for `consumer reconcile`) for one dimension."""
+    return _for(dimension, "catalog/history_drift")
+
+
+def _for(dimension: Dimension, name: str) -> sql.Composed:
+    return sql.SQL(load_sql(name)).format(
         table=sql.Identifier(dimension.table), key=sql.Identifier(dimension.key)
     )
 
