@@ -1,7 +1,7 @@
 -- Top pages by actions (views, clicks, likes, comments, shares, edits, creation), all
--- time, from the per-item totals (the view `top_pages` ranks every item; ranking only
--- the leaders is exact, since everyone with more actions is a leader too).
--- Parameters: limit.
+-- time, from the per-item totals (the view `top_pages` ranks every content page; ranking only
+-- the leaders is exact, since everyone with more actions is a leader too). Product pages
+-- ("Shop") only with include_shop. Parameters: limit, include_shop.
 with
 
 items as (
@@ -9,6 +9,7 @@ items as (
         *,
         views + clicks + likes + comments + shares + edits + creates as actions
     from content_items
+    where %(include_shop)s or not is_shop_category(category)
 ),
 
 leaders as (
