@@ -11,10 +11,12 @@
 -- valid_from) twice is stored once, so re-delivered records change nothing.
 --
 -- All four keep history. Products and posts because the seeds' analyses read them as
--- of their time (a renamed product, a post's tags); authors because a changed home
--- category decides which "Segment Category" an author's past posts are compared against;
--- agents because a move to another team must not rewrite the team's past metrics. The
--- `*_current` views (sql/views/catalog/) give the current, undeleted rows.
+-- of their time (a renamed product, a post's tags); agents because a move to another
+-- team must not rewrite the team's past metrics (`team_daily_calls` counts each agent's
+-- day for the team of that day); authors because a home category changes too, and the
+-- seed compares it with each post's category: the history says which one held when. One
+-- mechanism for all four is also simpler than two. The `*_current` views
+-- (sql/views/catalog/) give the current, undeleted rows.
 --
 -- source_* is each version's lineage: the record it came from (the offset ledger counts
 -- the versions stored per partition as its facts).

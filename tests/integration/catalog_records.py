@@ -78,9 +78,11 @@ def _record(entity_type: str, entity_id: str, attributes: dict[str, Any], at: st
     return f"{entity_type}:{entity_id}".encode(), json.dumps(value).encode()
 
 
-def create_topic(bootstrap: str, prefix: str, partitions: int = 2) -> str:
-    """A compacted topic with a unique name, as the producer creates the catalog's."""
-    name = f"{prefix}.{uuid.uuid4().hex[:12]}"
+def create_topic(
+    bootstrap: str, prefix: str, partitions: int = 2, *, name: str | None = None
+) -> str:
+    """A compacted topic, as the producer creates the catalog's: `name`, or a unique one."""
+    name = name or f"{prefix}.{uuid.uuid4().hex[:12]}"
     admin = AdminClient({"bootstrap.servers": bootstrap})
     topic = NewTopic(name, partitions, 1, config={"cleanup.policy": "compact"})
     for future in admin.create_topics([topic]).values():

@@ -12,6 +12,7 @@ import re
 import subprocess
 import time
 import urllib.request
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -390,6 +391,48 @@ def _versions(url: str) -> int:
             " union all select count(*) from dim_author union all select count(*) from dim_agent",
         )
     )
+
+
+def _event(kind: str, **fields: Any) -> harness.Record:
+    event = {
+        "schema_version": 1,
+        "event_id": str(uuid.uuid4()),
+        "event_type": kind,
+        "occurred_at": _in(seconds=-600),
+        "user_id": "u-early",
+        "session_id": "s-early",
+        "device": "mobile",
+        "location": {"country": "SE", "city": "Malmö"},
+        **fields,
+    }
+    return harness.Record(b"u-early", json.dumps(event).encode(), event["event_id"])
+
+
+def test_events_before_their_dimension_count_and_show_its_name_once_it_arrives(
+    kafka_bootstrap: str, database_url: str, topics: Topics, tmp_path: Path
+) -> None:
+    cart = {"product_id": "p-late", "quantity": 2, "unit_price": "5.00", "currency": "USD"}
+    page = {"content_id": "c-late", "author_id": "u-late", "category": "Tech"}
+    harness.produce(kafka_bootstrap, topics.events, [
+        _event("page_view", **page),
+        _event("like", **page),
+        _event("add_to_cart", **cart),
+        _event("purchase", order_id="o-late", **cart),
+    ])  # fmt: skip
+    _consume(kafka_bootstrap, database_url, topics, tmp_path)
+    popularity = "select units_sold, product_name, product_category from product_popularity"
+    pages = "select actions, title, author_name from top_pages where content_id = 'c-late'"
+    assert cat.rows(database_url, popularity) == [(2, None, None)]  # counted, not named yet
+    assert cat.rows(database_url, pages) == [(2, None, None)]
+    cat.produce(kafka_bootstrap, topics.catalog, [
+        cat.product("p-late", "Late lamp", "2026-01-01T00:00:00Z"),
+        cat.post("c-late", ["late"], "2026-01-01T00:00:00Z", title="Better late",
+                 author_id="u-late"),
+        cat.author("u-late", "Lou Late", "Tech", "2026-01-01T00:00:00Z"),
+    ])  # fmt: skip
+    _consume(kafka_bootstrap, database_url, topics, tmp_path)
+    assert cat.rows(database_url, popularity) == [(2, "Late lamp", "Home")]
+    assert cat.rows(database_url, pages) == [(2, "Better late", "Lou Late")]
 
 
 def test_reconcile_reports_a_tampered_dimension_row(

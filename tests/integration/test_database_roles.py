@@ -73,7 +73,7 @@ _VIEWS = (
     "product_popularity", "dim_actions", "dim_users", "fact_user_actions", "agent_names",
     "agent_leaderboard", "daily_call_summary", "agent_conversion_drops",
     "agent_conversion_changes", "dim_product_current", "dim_post_current",
-    "dim_author_current", "dim_agent_current",
+    "dim_author_current", "dim_agent_current", "team_daily_calls",
 )  # fmt: skip
 # Every relation of the schema -> (what pulse_writer may do, what pulse_reader may do), as
 # migrations 070, 071 and 080 and the files of sql/views/ grant it. A relation missing here
