@@ -166,9 +166,8 @@ class ConsumerLoop:
                     lag_total=self._assignment.lag_total,
                     fresh_ends=self._kafka_health.end_offsets,
                 ):
-                    logger.info(
-                        "caught up and idle; exiting", extra={"idle_s": self._idle.idle_s()}
-                    )
+                    idle_s = self._idle.idle_s()
+                    logger.info("caught up and idle; exiting", extra=self._log(idle_s=idle_s))
                     break
             if self._fatal is not None:
                 raise self._fatal
@@ -273,10 +272,8 @@ class ConsumerLoop:
         self._metrics.rebalances.labels("assigned").inc()
         self._metrics.assigned_partitions.set(len(mine))
         self._idle.joined(True)
-        logger.info(
-            "partitions assigned",
-            extra={"partitions": ",".join(str(tp.partition) for tp in mine) or "-"},
-        )
+        held = ",".join(str(tp.partition) for tp in mine) or "-"
+        logger.info("partitions assigned", extra=self._log(partitions=held))
 
     def on_revoked(self, partitions: list[TopicPartition]) -> None:
         # Batches already handed to the writer are finished (their offset check keeps them
@@ -286,7 +283,11 @@ class ConsumerLoop:
         self._idle.joined(False)
         self._assignment.drop(partitions)
         self._metrics.rebalances.labels("revoked").inc()
-        logger.info("partitions revoked", extra={"count": len(partitions)})
+        logger.info("partitions revoked", extra=self._log(count=len(partitions)))
+
+    def _log(self, **context: object) -> dict[str, object]:
+        # Two loops share a process (`consumer run`): say which topic a line is about.
+        return {"topic": self._topic, **context}
 
     def _settle_writer(self) -> None:
         """Finish what the writer holds, drop the open batch, forget older generations."""
