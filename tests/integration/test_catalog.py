@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from confluent_kafka.admin import AdminClient
 
@@ -270,6 +271,34 @@ def test_poison_goes_to_the_catalogs_dead_letter_topic_and_what_follows_is_store
     assert cat.rows(database_url, "select product_name from dim_product_current"
                     " where product_id = 'p-x'") == [("X",)]  # fmt: skip
     assert _catalog_ledger(database_url, topics.catalog) == (14, 6, 0, 8)
+
+
+def test_versions_postgresql_refuses_are_dead_lettered_and_the_rest_is_stored(
+    kafka_bootstrap: str, database_url: str, topics: Topics, tmp_path: Path
+) -> None:
+    # A rule the database enforces and the contract does not (a check added by hand): the
+    # refused records are found inside their batch, as for events.
+    harness.migrate(database_url)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "alter table dim_product add constraint no_poison check (product_name !~ '^poison')"
+        )
+    records = [
+        cat.product(f"p-{i}", f"poison {i}" if i in (3, 40, 41) else f"Thing {i}",
+                    "2026-01-01T00:00:00Z")
+        for i in range(60)
+    ]  # fmt: skip
+    cat.produce(kafka_bootstrap, topics.catalog, records, partition=0)
+    _consume(kafka_bootstrap, database_url, topics, tmp_path)
+    assert cat.rows(database_url, "select count(*) from dim_product") == [(57,)]
+    assert _catalog_ledger(database_url, topics.catalog) == (60, 57, 0, 3)
+    letters = harness.read_topic(kafka_bootstrap, topics.catalog_dlq, 3)
+    assert sorted(letter.key for letter in letters) == [b"product:p-3", b"product:p-40",
+                                                         b"product:p-41"]  # fmt: skip
+    for letter in letters:
+        headers = dict(letter.headers)
+        assert headers["pulse.reason"] == b"db_rejected"
+        assert headers["pulse.sqlstate"] == b"23514"
 
 
 def _cli(*args: str) -> str:
