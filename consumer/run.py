@@ -83,6 +83,9 @@ def run(settings: Settings, options: LoopOptions) -> int:
                     pipeline=stream.pipeline,
                 )
             )
+        # Handlers first: a stop asked for once "consuming" is logged is a clean stop.
+        _install_signal_handlers(*loops)
+        for stream in streams:
             logger.info(
                 "consuming",
                 extra={
@@ -117,7 +120,6 @@ def _run_loops(events: ConsumerLoop, catalog: ConsumerLoop, *, until_idle: bool)
             events.fail(exc)
 
     thread = threading.Thread(target=consume_catalog, name="pulse-catalog", daemon=True)
-    _install_signal_handlers(events, catalog)
     thread.start()
     try:
         events.run()
