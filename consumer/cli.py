@@ -1,5 +1,6 @@
-"""Command line of the consumer: `run`, `migrate`, `reconcile`, `check`, `dlq`. Settings come
-from the environment, overridden by flags; every user-caused error ends as one clear line."""
+"""Command line of the consumer: `run`, `migrate`, `reconcile`, `check`, `retention`, `dlq`.
+Settings come from the environment, overridden by flags; every user-caused error ends as one
+clear line."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from consumer.deadletters.cli import add_dlq_parser, run_dlq
 from consumer.ingest.batch import Limits
 from consumer.ingest.loop import LoopOptions
 from consumer.quality.cli import add_check_parser, run_check
+from consumer.retention.cli import add_retention_parser, run_retention
 from consumer.run import run as run_consumer
 from consumer.store.catalog_reconcile import check_catalog_against_topic
 from consumer.store.database import Database
@@ -93,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="drifting rows shown per aggregate (default 5)",
     )
     add_check_parser(commands)
+    add_retention_parser(commands)
     add_dlq_parser(commands)
     return parser
 
@@ -118,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "migrate": lambda: _migrate(settings),
             "reconcile": lambda: _reconcile(settings, examples=reconcile_examples),
             "check": lambda: run_check(settings, store=check_store),
+            "retention": lambda: run_retention(settings),
         }
         if command in commands:
             return commands[command]()

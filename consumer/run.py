@@ -25,6 +25,7 @@ from consumer.ingest.records import install as install_record_reader
 from consumer.observe.endpoint import serve_metrics
 from consumer.observe.metrics import CATALOG_PREFIX, ConsumerMetrics
 from consumer.quality.cli import start_quality_job
+from consumer.retention.cli import start_maintenance_job
 from consumer.store.database import Database
 from consumer.store.migrations import ensure_current
 from pulse.errors import PulseError, ServiceUnavailableError
@@ -57,6 +58,7 @@ def run(settings: Settings, options: LoopOptions) -> int:
         logger.info("migrations applied", extra={"applied": ",".join(applied)})
     registry = CollectorRegistry()
     quality = start_quality_job(settings, registry)
+    maintenance = start_maintenance_job(settings)
     metrics_port = serve_metrics(settings, registry)
     streams = (
         Stream(events_pipeline(settings), settings.kafka_group_id, settings.kafka_dlq_topic,
@@ -97,6 +99,7 @@ def run(settings: Settings, options: LoopOptions) -> int:
         _run_loops(*loops, until_idle=options.exit_when_idle_s is not None)
     finally:
         quality.stop()
+        maintenance.stop()
         for kafka, dead_letters, stream_db in opened:
             kafka.close(autocommit=False)
             dead_letters.close()

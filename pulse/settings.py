@@ -165,6 +165,21 @@ class Settings(BaseSettings):
         description="How often the consumer exports the data-quality checks (running them "
         "when no process stored a run that recent); 0 turns the periodic checks off",
     )
+    facts_retention_days: float | None = Field(
+        None,
+        gt=0,
+        le=36_500,
+        description="Keep raw facts this many days: the weekly partitions that end before "
+        "then are dropped (by the consumer's maintenance job and `consumer retention`) while "
+        "every aggregate keeps its history; unset: keep every fact",
+    )
+    facts_maintenance_interval_s: float = Field(
+        3600.0,
+        ge=0,
+        le=86_400,
+        description="How often the consumer creates the facts' weekly partitions ahead of "
+        "need and, with FACTS_RETENTION_DAYS, drops the expired ones; 0 turns the job off",
+    )
     retry_backoff_initial_ms: int = Field(
         200, ge=1, description="First back-off after a failed database or Kafka call"
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from consumer.ingest.batch import RecordValidator, validate_event_record
 from consumer.ingest.catalog import validate_catalog_record
+from consumer.store.partitions import EventPartitions, PartitionSpan
 from consumer.store.sinks import CatalogSink, EventSink, Sink
 from pulse.settings import Settings
 
@@ -20,8 +21,11 @@ class Pipeline:
 
 
 def events_pipeline(settings: Settings) -> Pipeline:
+    partitions = EventPartitions(PartitionSpan.from_settings(settings))
     return Pipeline(
-        settings.kafka_topic, validate_event_record, EventSink(settings.aggregates_enabled)
+        settings.kafka_topic,
+        validate_event_record,
+        EventSink(settings.aggregates_enabled, partitions),
     )
 
 

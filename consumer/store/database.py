@@ -18,7 +18,11 @@ logger = logging.getLogger(__name__)
 
 class Database:
     def __init__(
-        self, url: str, *, connect_timeout_s: int = 5, setting: str = "DATABASE_URL"
+        self,
+        url: str,
+        *,
+        connect_timeout_s: int = 5,
+        setting: str = "DATABASE_URL",
     ) -> None:
         self._url = url
         self._setting = setting  # named in errors, so the user knows which URL to fix

@@ -1,14 +1,20 @@
 """Reconciliation: recomputes every incrementally maintained aggregate from the facts and
 reports, per aggregate, how many stored rows differ from the recomputation; then checks
-the offset ledger (`sql/ledger/drift.sql`) against the facts, and the history of each
-catalog dimension (`sql/catalog/history_drift.sql`: every version ends where the next one
-starts). `consumer.store.catalog_reconcile` compares the dimensions with the catalog topic.
+the offset ledger (`sql/ledger/drift.sql`) and the idempotency key
+(`sql/ledger/event_ids.sql`) against the facts, and the history of each catalog dimension
+(`sql/catalog/history_drift.sql`: every version ends where the next one starts).
+`consumer.store.catalog_reconcile` compares the dimensions with the catalog topic.
 
 Each aggregate table has one file `sql/reconcile/<table>.sql` that returns its drift:
 the stored rows a full recomputation does not produce and the recomputed rows the table
 lacks (a `side` column says which). All files run in one read-only REPEATABLE READ
 transaction, so the facts and every aggregate are compared at the same instant even while
 consumers keep writing (each batch commits facts and aggregates together).
+
+Once FACTS_RETENTION_DAYS has dropped facts, only what the retained facts can prove is
+compared: an aggregate row of a period (or a user, session, item) that reaches back before
+them is history, counted by `sql/reconcile/history/<table>.sql` and reported as not
+checkable, never as drift; the ledger adds the dropped facts (`dropped_facts`) back.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from pulse.errors import PulseError, ServiceUnavailableError, first_line
 from pulse.sqlfiles import SQL_ROOT, load_sql
 
 RECONCILE_DIR = SQL_ROOT / "reconcile"
+HISTORY_DIR = RECONCILE_DIR / "history"
 
 
 class SchemaMissingError(PulseError, RuntimeError):
@@ -34,13 +41,15 @@ class SchemaMissingError(PulseError, RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Drift:
-    """One aggregate's comparison: its row count, how many rows differ, and the first few
-    of them (a `side` column first: "stored only" or "recomputed only")."""
+    """One aggregate's comparison: its row count, how many rows differ, the first few of
+    them (a `side` column first: "stored only" or "recomputed only"), and how many rows
+    are history that the retained facts cannot prove (not compared)."""
 
     aggregate: str
     rows: int
     drift: int
     examples: tuple[tuple[Any, ...], ...]
+    history: int = 0
 
 
 @cache
@@ -74,6 +83,8 @@ def reconcile(conn: psycopg.Connection[Any], *, examples: int = 5) -> list[Drift
                 results.append(_compare(conn, name, f"reconcile/{name}", examples))
             # The offset ledger: facts per partition, and counts that add up.
             results.append(_compare(conn, "partition_offsets", "ledger/drift", examples))
+            # The idempotency key: one per fact, no fact twice.
+            results.append(_compare(conn, "event_ids", "ledger/event_ids", examples))
             for dimension in DIMENSIONS:
                 results.append(_compare(conn, dimension.table, history_drift(dimension), examples))
     except psycopg.errors.UndefinedTable as exc:
@@ -100,18 +111,32 @@ def _compare(
             drift += 1
             if len(first) < examples:
                 first.append(tuple(drifting))
-    return Drift(name, rows, drift, tuple(first))
+    history = 0
+    if (HISTORY_DIR / f"{name}.sql").exists():
+        row = conn.execute(load_sql(f"reconcile/history/{name}")).fetchone()
+        history = int(row[0]) if row else 0
+    return Drift(name, rows, drift, tuple(first), history)
 
 
 def format_report(results: Sequence[Drift]) -> str:
-    """A table of aggregates, row counts and drift, then a few drifting rows of each."""
-    header = ("aggregate", "rows", "drift")
-    body = [(r.aggregate, str(r.rows), str(r.drift)) for r in results]
-    widths = [max(len(line[i]) for line in [header, *body]) for i in range(3)]
+    """A table of aggregates, row counts and drift (and, once retention dropped facts, the
+    rows kept as history), then a few drifting rows of each."""
+    header: tuple[str, ...] = ("aggregate", "rows", "drift")
+    body: list[tuple[str, ...]] = [(r.aggregate, str(r.rows), str(r.drift)) for r in results]
+    history = sum(r.history for r in results)
+    if history:
+        header = (*header, "not checkable (facts dropped)")
+        body = [(*cells, str(r.history)) for cells, r in zip(body, results, strict=True)]
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
-        name, rows, drift = cells
-        return f"{name:<{widths[0]}}  {rows:>{widths[1]}}  {drift:>{widths[2]}}"
+        name, *numbers = cells
+        return "  ".join(
+            [
+                f"{name:<{widths[0]}}",
+                *(f"{n:>{w}}" for n, w in zip(numbers, widths[1:], strict=True)),
+            ]
+        )
 
     lines = [line(header), "  ".join("-" * w for w in widths), *(line(b) for b in body)]
     for result in results:
@@ -121,8 +146,13 @@ def format_report(results: Sequence[Drift]) -> str:
             lines.extend(f"  {_cells(row)}" for row in result.examples)
     total = sum(r.drift for r in results)
     lines.append("")
+    if history:
+        lines.append(
+            f"{history} rows of periods before the retained facts are kept as history: not "
+            "checkable (FACTS_RETENTION_DAYS dropped the facts they came from)"
+        )
     lines.append(
-        "all aggregates match the facts"
+        ("all aggregates match the retained facts" if history else "all aggregates match the facts")
         if total == 0
         else f"{total} drifting rows in {sum(1 for r in results if r.drift)} aggregates"
     )

@@ -7,7 +7,7 @@ refuses are searched for."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import psycopg
@@ -15,6 +15,7 @@ import psycopg
 from consumer.ingest.batch import ValidatedBatch
 from consumer.store.catalog import write_catalog_batch, write_catalog_rows
 from consumer.store.facts import fact_position
+from consumer.store.partitions import EventPartitions
 from consumer.store.writer import WriteResult, write_batch, write_rows
 
 
@@ -37,6 +38,8 @@ class EventSink:
     """Facts, support calls and (unless benchmarking) every aggregate."""
 
     with_aggregates: bool = True
+    # Which weekly partitions of `events` exist, kept across batches and reconnects.
+    partitions: EventPartitions = field(default_factory=EventPartitions)
 
     def write(
         self, conn: psycopg.Connection[Any], topic: str, batch: ValidatedBatch
@@ -48,6 +51,7 @@ class EventSink:
             batch.slices,
             call_rows=batch.call_rows,
             with_aggregates=self.with_aggregates,
+            partitions=self.partitions,
         )
 
     def write_part(

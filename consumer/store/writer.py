@@ -17,6 +17,7 @@ from consumer.ingest.ledger import PartitionSlice
 from consumer.ingest.records import SkipCause
 from consumer.store.aggregates import apply_aggregates
 from consumer.store.facts import FACT_COLUMNS, FACT_TYPES
+from consumer.store.partitions import EventPartitions
 from pulse.errors import PulseError
 from pulse.sqlfiles import load_sql
 
@@ -72,14 +73,19 @@ def write_batch(
     *,
     call_rows: Sequence[tuple[Any, ...]] | None = None,
     with_aggregates: bool = True,
+    partitions: EventPartitions | None = None,
 ) -> WriteResult:
     """One transaction; raises StaleOffsetsError (rolled back) if offsets moved under us.
 
     `call_rows` are the enriched support calls among `rows` (`Batch.validate` makes them);
-    None derives them here, so no writer can store a call without its enrichment."""
+    None derives them here, so no writer can store a call without its enrichment.
+    `partitions` knows which weeks of `events` exist (None: ask the database each time)."""
     if call_rows is None:
         call_rows = call_rows_from_facts(rows) if with_aggregates else ()
     calls = call_rows
+    # Before the transaction, in one of its own: creating a partition locks events_default
+    # exclusively, which the batch transaction must not hold while it writes.
+    (partitions or EventPartitions()).ensure_for_rows(conn, rows)
     return write_ledgered(
         conn, topic, slices, lambda: write_rows(conn, rows, calls, with_aggregates=with_aggregates)
     )

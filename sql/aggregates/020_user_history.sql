@@ -14,20 +14,26 @@
 -- left out before any stored event is read. `010_user_activity` has locked these users
 -- already (so no other transaction rebuilds them concurrently), and rows are written in
 -- (user_id, valid_from) order.
+-- An event older than the retained facts (FACTS_RETENTION_DAYS dropped its week) is left
+-- out: the history before it can no longer be rebuilt from facts, and a rebuild from it
+-- would delete the versions that only dropped facts proved.
 with
 
 new_observations as (
     select
-        user_id,
-        min(occurred_at) as rebuild_from_at,
-        min(device) as device,
-        min(country) as country,
-        min(city) as city,
-        min(device) = max(device)
-        and min(country) = max(country)
-        and min(city) = max(city) as one_profile
+        inserted_events.user_id,
+        min(inserted_events.occurred_at) as rebuild_from_at,
+        min(inserted_events.device) as device,
+        min(inserted_events.country) as country,
+        min(inserted_events.city) as city,
+        min(inserted_events.device) = max(inserted_events.device)
+        and min(inserted_events.country) = max(inserted_events.country)
+        and min(inserted_events.city) = max(inserted_events.city) as one_profile
     from inserted_events
-    group by user_id
+    -- A scalar subquery, not a join: a misestimated row count of the one-row table would
+    -- otherwise multiply into every estimate of the statement.
+    where inserted_events.occurred_at >= (select retained_from from facts_retention)
+    group by inserted_events.user_id
 ),
 
 batch_users as (
@@ -91,6 +97,9 @@ observations as (
         on
             batch_users.user_id = stored_events.user_id
             and stored_events.occurred_at >= batch_users.rebuild_from_at
+    -- Implied by the join, but a value known when the scan starts: the weeks before the
+    -- batch's earliest event are pruned instead of probed once per user.
+    where stored_events.occurred_at >= (select min(rebuild_from_at) from batch_users)
     order by stored_events.user_id, stored_events.occurred_at, stored_events.event_id desc
 ),
 

@@ -1,12 +1,32 @@
--- Move the batch into the facts table. Already-stored event_ids (and repeats inside the
--- batch) are skipped; rows go in event_id order so concurrent consumers take index
--- locks in the same order. The rows actually inserted are kept for the aggregates.
-with inserted as (
-    insert into events
+-- Move the batch into the facts table. The idempotency key goes first: a fact is stored
+-- only if this statement inserted its event_id into `event_ids`, so an event_id already
+-- stored (whatever partition its original lies in) or repeated inside the batch is
+-- skipped. Keys go in event_id order, so concurrent consumers take their index locks in
+-- the same order. The facts actually inserted are kept for the aggregates.
+with
+
+staged as (
     select distinct on (event_id) *
     from incoming_events
     order by event_id, source_offset
+),
+
+new_keys as (
+    insert into event_ids (event_id, occurred_at)
+    select
+        event_id,
+        occurred_at
+    from staged
+    order by event_id
     on conflict (event_id) do nothing
+    returning event_id
+),
+
+inserted as (
+    insert into events
+    select staged.*
+    from staged
+    inner join new_keys on staged.event_id = new_keys.event_id
     returning *
 )
 

@@ -1,7 +1,9 @@
 -- Drift of the offset ledger `partition_offsets`: a partition whose facts_stored differs
--- from the facts that came from it, or whose counts do not add up to the offsets it
--- covers (the table's check constraint refuses such a commit; a hand edit could not).
--- The facts of a catalog partition are the dimension versions it stored.
+-- from the facts that came from it (those still in `events` plus those retention dropped,
+-- counted in `dropped_facts` by the same transaction that dropped them), or whose counts
+-- do not add up to the offsets it covers (the table's check constraint refuses such a
+-- commit; a hand edit could not). The facts of a catalog partition are the dimension
+-- versions it stored.
 with
 
 stored as (
@@ -16,24 +18,42 @@ stored as (
     from partition_offsets
 ),
 
-lineage as (
-    select source_topic, source_partition from events
+facts_by_origin as (
+    select
+        source_topic,
+        source_partition,
+        count(*) as facts
+    from events
+    group by source_topic, source_partition
     union all
-    select source_topic, source_partition from dim_product
+    select
+        source_topic,
+        source_partition,
+        facts
+    from dropped_facts
     union all
-    select source_topic, source_partition from dim_post
-    union all
-    select source_topic, source_partition from dim_author
-    union all
-    select source_topic, source_partition from dim_agent
+    select
+        source_topic,
+        source_partition,
+        count(*) as facts
+    from (
+        select source_topic, source_partition from dim_product
+        union all
+        select source_topic, source_partition from dim_post
+        union all
+        select source_topic, source_partition from dim_author
+        union all
+        select source_topic, source_partition from dim_agent
+    ) as dimension_versions
+    group by source_topic, source_partition
 ),
 
 recomputed as (
     select
         source_topic as topic,
         source_partition as kafka_partition,
-        count(*) as facts_stored
-    from lineage
+        sum(facts)::bigint as facts_stored
+    from facts_by_origin
     group by source_topic, source_partition
 ),
 

@@ -1,9 +1,15 @@
 -- The exact row count of every table of facts, dimensions and aggregates (one statement,
--- so one snapshot), with the count the previous stored run found, for the deltas.
+-- so one snapshot), with the count the previous stored run found, for the deltas; and, as
+-- `events_dropped`, the facts retention has dropped from `events` so far (it only grows,
+-- and `events` may shrink by its growth: consumer/quality/checks.py).
 with
 
 counted as (
     select 'events' as table_name, count(*) as row_count from events
+    union all
+    select 'events_dropped', coalesce(sum(facts), 0)::bigint from dropped_facts
+    union all
+    select 'event_ids', count(*) from event_ids
     union all
     select 'dim_date', count(*) from dim_date
     union all

@@ -2,6 +2,15 @@
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
 with
 
+retention as (
+    -- Facts before retained_from were dropped (FACTS_RETENTION_DAYS): rows of earlier
+    -- periods are history, counted by sql/reconcile/history/, not compared.
+    select
+        retained_from,
+        (retained_from at time zone 'UTC')::date as retained_from_date
+    from facts_retention
+),
+
 levels as (
     select * from event_types
 ),
@@ -18,6 +27,7 @@ stored as (
         shares,
         engagements
     from author_category_daily_activity
+    where activity_date >= (select retained_from_date from retention)
 ),
 
 recomputed as (
@@ -35,6 +45,7 @@ recomputed as (
     inner join levels on events.event_type = levels.event_type
     where
         events.author_id is not null
+        and events.occurred_at >= (select retained_from from retention)
         and (events.event_type = 'page_create' or levels.is_content_engagement)
     group by 1, 2, 3
 ),

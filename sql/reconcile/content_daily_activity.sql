@@ -2,6 +2,15 @@
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
 with
 
+retention as (
+    -- Facts before retained_from were dropped (FACTS_RETENTION_DAYS): rows of earlier
+    -- periods are history, counted by sql/reconcile/history/, not compared.
+    select
+        retained_from,
+        (retained_from at time zone 'UTC')::date as retained_from_date
+    from facts_retention
+),
+
 levels as (
     select * from event_types
 ),
@@ -19,6 +28,7 @@ stored as (
         creates,
         engagements
     from content_daily_activity
+    where activity_date >= (select retained_from_date from retention)
 ),
 
 recomputed as (
@@ -35,7 +45,9 @@ recomputed as (
         count(*) filter (where levels.is_content_engagement) as engagements
     from events
     left join levels on events.event_type = levels.event_type
-    where events.content_id is not null
+    where
+        events.content_id is not null
+        and events.occurred_at >= (select retained_from from retention)
     group by 1, 2
 ),
 

@@ -1,6 +1,12 @@
 -- Drift of `content_items`: the stored rows that a full recomputation from
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- An item first seen before the retained facts (FACTS_RETENTION_DAYS dropped some of its
+-- events) is history: neither side of it is compared (sql/reconcile/history/).
 with
+
+retention as (
+    select retained_from from facts_retention
+),
 
 levels as (
     select * from event_types
@@ -23,6 +29,13 @@ stored as (
         creates,
         engagements
     from content_items
+    where first_seen_at >= (select retained_from from retention)
+),
+
+history as (
+    select content_id
+    from content_items
+    where first_seen_at < (select retained_from from retention)
 ),
 
 content_events as (
@@ -31,7 +44,10 @@ content_events as (
         levels.is_content_engagement
     from events
     left join levels on events.event_type = levels.event_type
-    where events.content_id is not null
+    where
+        events.content_id is not null
+        and events.occurred_at >= (select retained_from from retention)
+        and not exists (select from history where history.content_id = events.content_id)
 ),
 
 firsts as (

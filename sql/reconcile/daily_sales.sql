@@ -2,6 +2,15 @@
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
 with
 
+retention as (
+    -- Facts before retained_from were dropped (FACTS_RETENTION_DAYS): rows of earlier
+    -- periods are history, counted by sql/reconcile/history/, not compared.
+    select
+        retained_from,
+        (retained_from at time zone 'UTC')::date as retained_from_date
+    from facts_retention
+),
+
 stored as (
     select
         activity_date,
@@ -10,6 +19,7 @@ stored as (
         units_sold,
         revenue
     from daily_sales
+    where activity_date >= (select retained_from_date from retention)
 ),
 
 recomputed as (
@@ -20,7 +30,9 @@ recomputed as (
         sum(quantity) as units_sold,
         sum(quantity * unit_price) as revenue
     from events
-    where event_type = 'purchase'
+    where
+        event_type = 'purchase'
+        and occurred_at >= (select retained_from from retention)
     group by 1, 2
 ),
 

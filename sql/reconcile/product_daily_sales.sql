@@ -2,6 +2,15 @@
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
 with
 
+retention as (
+    -- Facts before retained_from were dropped (FACTS_RETENTION_DAYS): rows of earlier
+    -- periods are history, counted by sql/reconcile/history/, not compared.
+    select
+        retained_from,
+        (retained_from at time zone 'UTC')::date as retained_from_date
+    from facts_retention
+),
+
 stored as (
     select
         product_id,
@@ -13,6 +22,7 @@ stored as (
         units_sold,
         revenue
     from product_daily_sales
+    where activity_date >= (select retained_from_date from retention)
 ),
 
 recomputed as (
@@ -26,7 +36,9 @@ recomputed as (
         coalesce(sum(quantity) filter (where event_type = 'purchase'), 0) as units_sold,
         coalesce(sum(quantity * unit_price) filter (where event_type = 'purchase'), 0) as revenue
     from events
-    where product_id is not null
+    where
+        product_id is not null
+        and occurred_at >= (select retained_from from retention)
     group by 1, 2, 3
 ),
 

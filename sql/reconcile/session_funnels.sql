@@ -1,6 +1,12 @@
 -- Drift of `session_funnels`: the stored rows that a full recomputation from
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- A session that started before the retained facts (FACTS_RETENTION_DAYS dropped some of
+-- its events) is history: neither side of it is compared (sql/reconcile/history/).
 with
+
+retention as (
+    select retained_from from facts_retention
+),
 
 stored as (
     select
@@ -13,6 +19,15 @@ stored as (
         has_added_to_cart,
         has_purchased
     from session_funnels
+    where started_at >= (select retained_from from retention)
+),
+
+history as (
+    select
+        user_id,
+        session_id
+    from session_funnels
+    where started_at < (select retained_from from retention)
 ),
 
 recomputed as (
@@ -26,6 +41,12 @@ recomputed as (
         bool_or(event_type = 'add_to_cart') as has_added_to_cart,
         bool_or(event_type = 'purchase') as has_purchased
     from events
+    where
+        occurred_at >= (select retained_from from retention)
+        and not exists (
+            select from history
+            where history.user_id = events.user_id and history.session_id = events.session_id
+        )
     group by user_id, session_id
 ),
 

@@ -4,6 +4,15 @@
 -- which rules wrote each row.) Empty when exact.
 with
 
+retention as (
+    -- Facts before retained_from were dropped (FACTS_RETENTION_DAYS): rows of earlier
+    -- periods are history, counted by sql/reconcile/history/, not compared.
+    select
+        retained_from,
+        (retained_from at time zone 'UTC')::date as retained_from_date
+    from facts_retention
+),
+
 stored as (
     select
         event_id,
@@ -13,6 +22,7 @@ stored as (
         agent_id,
         duration_seconds
     from support_calls
+    where occurred_at >= (select retained_from from retention)
 ),
 
 recomputed as (
@@ -24,7 +34,9 @@ recomputed as (
         agent_id,
         duration_seconds
     from events
-    where event_type = 'support_call'
+    where
+        event_type = 'support_call'
+        and occurred_at >= (select retained_from from retention)
 ),
 
 stored_only as (

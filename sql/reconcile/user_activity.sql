@@ -1,6 +1,12 @@
 -- Drift of `user_activity`: the stored rows that a full recomputation from
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- A user first seen before the retained facts (FACTS_RETENTION_DAYS dropped some of their
+-- events) is history: neither side of them is compared (sql/reconcile/history/).
 with
+
+retention as (
+    select retained_from from facts_retention
+),
 
 levels as (
     select * from event_types
@@ -17,6 +23,13 @@ stored as (
         medium_engagement_actions,
         low_engagement_actions
     from user_activity
+    where first_seen_at >= (select retained_from from retention)
+),
+
+history as (
+    select user_id
+    from user_activity
+    where first_seen_at < (select retained_from from retention)
 ),
 
 recomputed as (
@@ -31,6 +44,9 @@ recomputed as (
         count(*) filter (where levels.engagement_level = 'low') as low_engagement_actions
     from events
     left join levels on events.event_type = levels.event_type
+    where
+        events.occurred_at >= (select retained_from from retention)
+        and not exists (select from history where history.user_id = events.user_id)
     group by events.user_id
 ),
 

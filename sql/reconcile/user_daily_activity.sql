@@ -2,6 +2,15 @@
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
 with
 
+retention as (
+    -- Facts before retained_from were dropped (FACTS_RETENTION_DAYS): rows of earlier
+    -- periods are history, counted by sql/reconcile/history/, not compared.
+    select
+        retained_from,
+        (retained_from at time zone 'UTC')::date as retained_from_date
+    from facts_retention
+),
+
 stored as (
     select
         activity_date,
@@ -9,6 +18,7 @@ stored as (
         event_type,
         event_count
     from user_daily_activity
+    where activity_date >= (select retained_from_date from retention)
 ),
 
 recomputed as (
@@ -18,6 +28,7 @@ recomputed as (
         event_type,
         count(*) as event_count
     from events
+    where occurred_at >= (select retained_from from retention)
     group by 1, 2, 3
 ),
 

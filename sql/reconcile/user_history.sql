@@ -1,6 +1,21 @@
 -- Drift of `user_history`: the stored rows that a full recomputation from
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- A user whose history starts before the retained facts (FACTS_RETENTION_DAYS dropped the
+-- events that proved its first versions) is history: none of their versions is compared
+-- (sql/reconcile/history/). An event older than the retained facts that arrived after the
+-- drop is not part of anyone's history (sql/aggregates/020_user_history.sql).
 with
+
+retention as (
+    select retained_from from facts_retention
+),
+
+history as (
+    select user_id
+    from user_history
+    group by user_id
+    having min(valid_from) < (select retained_from from retention)
+),
 
 stored as (
     select
@@ -12,6 +27,7 @@ stored as (
         country,
         city
     from user_history
+    where not exists (select from history where history.user_id = user_history.user_id)
 ),
 
 -- One observation per user per instant: the event with the greatest event_id.
@@ -23,6 +39,9 @@ observations as (
         country,
         city
     from events
+    where
+        occurred_at >= (select retained_from from retention)
+        and not exists (select from history where history.user_id = events.user_id)
     order by user_id, occurred_at, event_id desc
 ),
 

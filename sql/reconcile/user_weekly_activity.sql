@@ -2,12 +2,22 @@
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
 with
 
+retention as (
+    -- Facts before retained_from were dropped (FACTS_RETENTION_DAYS): rows of earlier
+    -- periods are history, counted by sql/reconcile/history/, not compared.
+    select
+        retained_from,
+        (retained_from at time zone 'UTC')::date as retained_from_date
+    from facts_retention
+),
+
 stored as (
     select
         week_start_date,
         user_id,
         daily_counts
     from user_weekly_activity
+    where week_start_date >= (select retained_from_date from retention)
 ),
 
 days as (
@@ -16,6 +26,7 @@ days as (
         date_trunc('week', occurred_at at time zone 'UTC')::date as week_start_date,
         extract(isodow from occurred_at at time zone 'UTC')::integer as iso_weekday
     from events
+    where occurred_at >= (select retained_from from retention)
 ),
 
 recomputed as (

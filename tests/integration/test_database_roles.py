@@ -6,9 +6,12 @@ SQL) and is refused every write and every DDL."""
 
 from __future__ import annotations
 
+import json
+import random
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -53,6 +56,14 @@ FORBIDDEN = {
     "delete aggregates": "delete from daily_sales",
     "delete dead letters": "delete from dead_letters",
     "drop the schema": "drop schema public cascade",
+    # Partitions come and go only through the security-definer functions of views/facts/.
+    "create a partition": (
+        "create table sneaky partition of events for values from ('2000-01-03') to ('2000-01-10')"
+    ),
+    "drop a partition": "drop table events_default",
+    "detach a partition": "alter table events detach partition events_default",
+    "delete keys": "delete from event_ids",
+    "move the retention bound": "update facts_retention set retained_from = now()",
 }
 
 
@@ -82,6 +93,15 @@ PRIVILEGES: dict[str, tuple[str, str]] = {
     "schema_migrations": ("select", ""),
     "schema_views": ("select", ""),
     "events": ("select insert", "select"),
+    # The facts' partitions hold no privileges of their own: both roles reach them through
+    # `events` only (checked for the weekly ones, which a batch creates, further down).
+    "events_default": ("", ""),
+    # The idempotency key is inserted with each fact; readers have no use for it.
+    "event_ids": ("select insert", ""),
+    # Retention's bound and what it dropped: read by reconcile and by anyone curious, written
+    # only by the functions of views/facts/ (security definer).
+    "facts_retention": ("select", "select"),
+    "dropped_facts": ("select", "select"),
     "event_types": ("select", "select"),
     "partition_offsets": (_UPSERTED, "select"),
     **dict.fromkeys(_AGGREGATES, (_UPSERTED, "select")),
@@ -291,6 +311,7 @@ def test_the_consumer_role_runs_a_real_batch_end_to_end(
 ) -> None:
     topic, dlq = topic_factory("roles", 3), topic_factory("roles-dlq", 1)
     records = harness.make_records(8, 600, duplicate_every=15, invalid_every=20)
+    records += _months_old_records(9, 30)  # for retention to drop, further down
     harness.produce(kafka_bootstrap, topic, records)
     # The catalog's versions too: inserted, and the earlier ones ended (an update).
     catalog = cat.create_topic(kafka_bootstrap, "roles-catalog", 1)
@@ -341,7 +362,48 @@ def test_the_consumer_role_runs_a_real_batch_end_to_end(
     )  # fmt: skip
     assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
     assert f"dim_product vs {catalog}" in reconciled.stdout
+    # The batches created the weekly partitions through create_event_partitions (the role
+    # may not create a table itself): the owner's, with no privilege of their own, while
+    # both roles read them through `events`.
+    with psycopg.connect(migrated) as conn:
+        weekly = [str(name) for (name,) in conn.execute(_WEEKLY_PARTITIONS)]
+        assert len(weekly) >= 2, weekly  # this week's (or last) and the months-old one
+        assert all(_granted(conn, WRITER, name) == "" for name in weekly)
+        assert all(_granted(conn, READER, name) == "" for name in weekly)
+    reader = as_role(migrated, READER_ROLE_URL)
+    with psycopg.connect(reader) as conn:
+        assert conn.execute("select count(*) from events").fetchone() == (len(unique),)
+    # Retention drops the months-old week as the same role (security-definer functions),
+    # and reconcile stays clean against what is left.
+    reconcile = ["reconcile", "--bootstrap-servers", kafka_bootstrap, "--catalog-topic", catalog]
+    for command in (["retention", "--facts-retention-days", "30"], reconcile):
+        result = subprocess.run(
+            [sys.executable, "-m", "consumer", *command, "--database-url", migrated],
+            cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert harness.fact_count(migrated) == len(unique) - 30
     cat.delete_topics(kafka_bootstrap, [catalog])
+
+
+_WEEKLY_PARTITIONS = (
+    "select child.relname from pg_inherits as inheritance inner join pg_class as child"
+    " on inheritance.inhrelid = child.oid where inheritance.inhparent = 'events'::regclass"
+    " and child.relname <> 'events_default'"
+)
+
+
+def _months_old_records(seed: int, count: int) -> list[harness.Record]:
+    """Valid events of one day 100 days ago: a week a 30-day retention drops."""
+    rng = random.Random(seed)
+    day = datetime.now(UTC) - timedelta(days=100)
+    records = []
+    for _ in range(count):
+        event = harness.valid_event(rng) | {"occurred_at": day.isoformat()}
+        records.append(
+            harness.Record(event["user_id"].encode(), json.dumps(event).encode(), event["event_id"])
+        )
+    return records
 
 
 def test_tables_of_later_migrations_grant_nothing_until_a_migration_does(

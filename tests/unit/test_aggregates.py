@@ -56,7 +56,8 @@ def test_batch_statements_read_only_the_new_facts(name: str) -> None:
     # back joined to `inserted_events` by the call aggregates.
     sources |= {"incoming_calls", "support_calls"}
     if name.endswith("user_history"):
-        sources.add("events")
+        # ...from the retained facts only (FACTS_RETENTION_DAYS: migration 120).
+        sources |= {"events", "facts_retention"}
     # The calendar reads its own two ends to insert only the days beyond them.
     if name.endswith("dim_date"):
         sources.add("dim_date")

@@ -44,6 +44,16 @@ def test_failing_rows_and_a_shrinking_table_fail_the_run() -> None:
     )
 
 
+def test_events_shrink_by_what_retention_dropped_and_no_more() -> None:
+    dropped = TableCount("events_dropped", 30, 0, _AT)
+    assert _run(TableCount("events", 90, 100, _AT), dropped).failed == ()
+    assert "ok (retention: see events_dropped)" in format_report(
+        _run(TableCount("events", 90, 100, _AT), dropped)
+    )
+    failed = _run(TableCount("events", 60, 100, _AT), dropped).failed
+    assert [(r.check, r.table, r.failing_rows) for r in failed] == [("row_count", "events", 10)]
+
+
 def test_user_history_may_shrink() -> None:
     run = _run(TableCount("user_history", 90, 100, _AT))
     assert run.failed == ()
