@@ -21,6 +21,10 @@ counted as (
     union all
     select 'user_history', count(*) from user_history
     union all
+    select 'user_active_days', count(*) from user_active_days
+    union all
+    select 'active_user_days_by_gap', count(*) from active_user_days_by_gap
+    union all
     select 'session_funnels', count(*) from session_funnels
     union all
     select 'content_items', count(*) from content_items
