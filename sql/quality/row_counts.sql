@@ -25,6 +25,10 @@ counted as (
     union all
     select 'active_user_days_by_gap', count(*) from active_user_days_by_gap
     union all
+    select 'user_signup_cohorts', count(*) from user_signup_cohorts
+    union all
+    select 'weekly_cohort_activity', count(*) from weekly_cohort_activity
+    union all
     select 'session_funnels', count(*) from session_funnels
     union all
     select 'content_items', count(*) from content_items

@@ -92,10 +92,12 @@ PRIVILEGES: dict[str, tuple[str, str]] = {
     # Data-quality runs: stored by `consumer check` and the consumer's job, which also
     # prunes those past 90 days (sql/quality/store_results.sql).
     "quality_results": ("select insert delete", "select"),
-    # Rollups of issue 17 (migrations 130-): a user-day is inserted once; a per-gap count
-    # of active users that a late day brings down to 0 is deleted.
+    # Rollups of issue 17 (migrations 130-): a user-day is inserted once; a count that a
+    # late day or a late signup brings down to 0 is deleted.
     "user_active_days": ("select insert", "select"),
     "active_user_days_by_gap": ("select insert update delete", "select"),
+    "user_signup_cohorts": (_UPSERTED, "select"),
+    "weekly_cohort_activity": ("select insert update delete", "select"),
     **dict.fromkeys(_VIEWS, ("", "select")),
 }
 KINDS = ("select", "insert", "update", "delete", "truncate", "references", "trigger")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -120,4 +121,78 @@ def test_active_users_stay_exact_when_late_days_split_a_users_gaps(pipeline: Pip
     assert _active_users(url, -60) == (0, 0, 0)
     daily = "select active_users from active_users_daily where activity_date = %(day)s"
     assert _query(url, daily, {"day": _day(1)}) == [(2,)]
+    _assert_no_drift(url)
+
+
+RETENTION = (SQL_ROOT / "queries" / "weekly_retention.sql").read_text(encoding="utf-8")
+COHORT_CELLS = (
+    "select cohort_week_start_date, week_number, active_users from weekly_cohort_activity"
+)
+
+
+def _week(number: int) -> date:
+    return _day(7 * number)  # ANCHOR is a Monday: week W<number> of the tests
+
+
+def test_retention_counts_follow_a_late_signup_to_an_earlier_cohort(pipeline: Pipeline) -> None:
+    # Day numbers relative to ANCHOR, a Monday: W0 is days 0-6, W1 days 7-13, ...
+    first = [
+        event("signup", "ann", at(0)),
+        *_logins("ann", 8, 22),
+        event("signup", "ben", at(3)),
+        *_logins("ben", 9),
+        event("signup", "cat", at(10)),
+        *_logins("cat", 15, 16),
+        *_logins("dan", 2),  # no signup seen: no cohort
+    ]
+    pipeline.send(first)
+    url = pipeline.database_url
+    assert sorted(_query(url, COHORT_CELLS)) == [
+        (_week(0), 0, 2),  # ann, ben
+        (_week(0), 1, 2),  # ann on 8, ben on 9
+        (_week(0), 3, 1),  # ann on 22
+        (_week(1), 0, 1),  # cat
+        (_week(1), 1, 1),  # cat on 15 and 16: one week
+    ]
+
+    second = [
+        event("signup", "cat", at(4)),  # late: cat signed up in W0 after all
+        *_logins("ben", 30),  # W4
+        first[4],  # ben's 9, sent again
+        event("signup", "eve", at(21)),  # W3
+        *_logins("eve", 29),
+        event("signup", "dan", at(20)),  # W2, after his W0 activity
+        event("signup", "ann", at(23)),  # a later signup moves nobody
+    ]
+    pipeline.send(second)
+    assert sorted(_query(url, COHORT_CELLS)) == [
+        (_week(0), 0, 3),  # ann, ben, cat (her signup on 4 is W0 activity)
+        (_week(0), 1, 3),  # ann, ben, cat on 10
+        (_week(0), 2, 1),  # cat on 15 and 16
+        (_week(0), 3, 1),  # ann on 22 and 23
+        (_week(0), 4, 1),  # ben on 30
+        (_week(2), 0, 1),  # dan; his W0 day is before his cohort
+        (_week(3), 0, 1),  # eve
+        (_week(3), 1, 1),  # eve on 29
+    ]  # cat's W1 rows fell to 0 and were deleted
+    cohorts = "select user_id, cohort_week_start_date from user_signup_cohorts"
+    assert sorted(_query(url, cohorts)) == [
+        ("ann", _week(0)), ("ben", _week(0)), ("cat", _week(0)), ("dan", _week(2)),
+        ("eve", _week(3)),
+    ]  # fmt: skip
+
+    full, third = Decimal("100.00"), Decimal("33.33")
+    assert _query(url, RETENTION, {"cohorts": 2, "weeks": 1}) == [
+        (_week(2), 1, 0, 1, full),
+        (_week(3), 1, 0, 1, full),
+        (_week(3), 1, 1, 1, full),
+    ]
+    assert _query(url, RETENTION, {"cohorts": 3, "weeks": 3})[:4] == [
+        (_week(0), 3, 0, 3, full),
+        (_week(0), 3, 1, 3, full),
+        (_week(0), 3, 2, 1, third),
+        (_week(0), 3, 3, 1, third),
+    ]
+    view = "select * from weekly_retention where cohort_week_start_date = %(week)s"
+    assert len(_query(url, view, {"week": _week(0)})) == 5
     _assert_no_drift(url)
