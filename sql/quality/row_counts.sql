@@ -31,6 +31,8 @@ counted as (
     union all
     select 'session_funnels', count(*) from session_funnels
     union all
+    select 'daily_session_funnels', count(*) from daily_session_funnels
+    union all
     select 'content_items', count(*) from content_items
     union all
     select 'content_daily_activity', count(*) from content_daily_activity
@@ -38,6 +40,8 @@ counted as (
     select 'author_category_daily_activity', count(*) from author_category_daily_activity
     union all
     select 'product_daily_sales', count(*) from product_daily_sales
+    union all
+    select 'product_sales', count(*) from product_sales
     union all
     select 'daily_sales', count(*) from daily_sales
     union all

@@ -12,6 +12,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
+from consumer.store.reconcile import reconcile
 from tests.commands import unique_group
 from tests.integration import harness
 from tests.integration.harness import Record
@@ -70,3 +73,14 @@ class Pipeline:
             group=self.group,
             log_dir=self.log_dir,
         )
+
+
+def rows(url: str, text: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url) as conn:
+        return [tuple(row) for row in conn.execute(text, params).fetchall()]
+
+
+def assert_no_drift(url: str) -> None:
+    """`consumer reconcile`'s comparison: every aggregate equals a recomputation."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert [(r.aggregate, r.examples) for r in reconcile(conn) if r.drift] == []

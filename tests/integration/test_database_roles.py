@@ -98,6 +98,8 @@ PRIVILEGES: dict[str, tuple[str, str]] = {
     "active_user_days_by_gap": ("select insert update delete", "select"),
     "user_signup_cohorts": (_UPSERTED, "select"),
     "weekly_cohort_activity": ("select insert update delete", "select"),
+    "daily_session_funnels": ("select insert update delete", "select"),
+    "product_sales": (_UPSERTED, "select"),
     **dict.fromkeys(_VIEWS, ("", "select")),
 }
 KINDS = ("select", "insert", "update", "delete", "truncate", "references", "trigger")

@@ -12,12 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 
-from consumer.store.reconcile import reconcile
 from pulse.sqlfiles import SQL_ROOT
-from tests.integration.handwritten import ANCHOR, Pipeline, at, event
+from tests.integration.handwritten import ANCHOR, Pipeline, assert_no_drift, at, event, rows
 
 pytestmark = pytest.mark.integration
 
@@ -37,21 +35,12 @@ def _day(offset: int) -> date:
     return ANCHOR + timedelta(days=offset)
 
 
-def _query(url: str, text: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
-    with psycopg.connect(url) as conn:
-        return [tuple(row) for row in conn.execute(text, params).fetchall()]
-
-
 def _active_users(url: str, as_of: int) -> tuple[int, int, int]:
-    rows = _query(url, ACTIVE_USERS, {"as_of": _day(as_of)})
-    [(as_of_date, daily, weekly, monthly, _stickiness)] = rows
+    [(as_of_date, daily, weekly, monthly, _stickiness)] = rows(
+        url, ACTIVE_USERS, {"as_of": _day(as_of)}
+    )
     assert as_of_date == _day(as_of)
     return daily, weekly, monthly
-
-
-def _assert_no_drift(url: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        assert [(r.aggregate, r.examples) for r in reconcile(conn) if r.drift] == []
 
 
 def _logins(user: str, *days: int) -> list[dict[str, Any]]:
@@ -74,7 +63,7 @@ def test_active_users_stay_exact_when_late_days_split_a_users_gaps(pipeline: Pip
     # As of +1: DAU bob; WAU (-5..+1) alice, bob, carol, dave; MAU (-28..+1) adds frank.
     assert _active_users(url, 1) == (1, 4, 5)
     gaps = "select activity_date, days_since_previous, users from active_user_days_by_gap"
-    assert sorted(_query(url, gaps)) == [
+    assert sorted(rows(url, gaps)) == [
         (_day(-40), 30, 1),  # bob, first day
         (_day(-25), 30, 1),  # frank
         (_day(-10), 30, 1),  # alice
@@ -95,7 +84,7 @@ def test_active_users_stay_exact_when_late_days_split_a_users_gaps(pipeline: Pip
         *_logins("erin", 1),
     ]
     pipeline.send(second)
-    assert sorted(_query(url, gaps)) == [
+    assert sorted(rows(url, gaps)) == [
         (_day(-40), 30, 1),
         (_day(-25), 30, 1),
         (_day(-20), 20, 1),  # bob's late day, 20 after -40
@@ -120,8 +109,8 @@ def test_active_users_stay_exact_when_late_days_split_a_users_gaps(pipeline: Pip
     assert _active_users(url, 3) == (0, 5, 6)
     assert _active_users(url, -60) == (0, 0, 0)
     daily = "select active_users from active_users_daily where activity_date = %(day)s"
-    assert _query(url, daily, {"day": _day(1)}) == [(2,)]
-    _assert_no_drift(url)
+    assert rows(url, daily, {"day": _day(1)}) == [(2,)]
+    assert_no_drift(url)
 
 
 RETENTION = (SQL_ROOT / "queries" / "weekly_retention.sql").read_text(encoding="utf-8")
@@ -147,7 +136,7 @@ def test_retention_counts_follow_a_late_signup_to_an_earlier_cohort(pipeline: Pi
     ]
     pipeline.send(first)
     url = pipeline.database_url
-    assert sorted(_query(url, COHORT_CELLS)) == [
+    assert sorted(rows(url, COHORT_CELLS)) == [
         (_week(0), 0, 2),  # ann, ben
         (_week(0), 1, 2),  # ann on 8, ben on 9
         (_week(0), 3, 1),  # ann on 22
@@ -165,7 +154,7 @@ def test_retention_counts_follow_a_late_signup_to_an_earlier_cohort(pipeline: Pi
         event("signup", "ann", at(23)),  # a later signup moves nobody
     ]
     pipeline.send(second)
-    assert sorted(_query(url, COHORT_CELLS)) == [
+    assert sorted(rows(url, COHORT_CELLS)) == [
         (_week(0), 0, 3),  # ann, ben, cat (her signup on 4 is W0 activity)
         (_week(0), 1, 3),  # ann, ben, cat on 10
         (_week(0), 2, 1),  # cat on 15 and 16
@@ -176,23 +165,23 @@ def test_retention_counts_follow_a_late_signup_to_an_earlier_cohort(pipeline: Pi
         (_week(3), 1, 1),  # eve on 29
     ]  # cat's W1 rows fell to 0 and were deleted
     cohorts = "select user_id, cohort_week_start_date from user_signup_cohorts"
-    assert sorted(_query(url, cohorts)) == [
+    assert sorted(rows(url, cohorts)) == [
         ("ann", _week(0)), ("ben", _week(0)), ("cat", _week(0)), ("dan", _week(2)),
         ("eve", _week(3)),
     ]  # fmt: skip
 
     full, third = Decimal("100.00"), Decimal("33.33")
-    assert _query(url, RETENTION, {"cohorts": 2, "weeks": 1}) == [
+    assert rows(url, RETENTION, {"cohorts": 2, "weeks": 1}) == [
         (_week(2), 1, 0, 1, full),
         (_week(3), 1, 0, 1, full),
         (_week(3), 1, 1, 1, full),
     ]
-    assert _query(url, RETENTION, {"cohorts": 3, "weeks": 3})[:4] == [
+    assert rows(url, RETENTION, {"cohorts": 3, "weeks": 3})[:4] == [
         (_week(0), 3, 0, 3, full),
         (_week(0), 3, 1, 3, full),
         (_week(0), 3, 2, 1, third),
         (_week(0), 3, 3, 1, third),
     ]
     view = "select * from weekly_retention where cohort_week_start_date = %(week)s"
-    assert len(_query(url, view, {"week": _week(0)})) == 5
-    _assert_no_drift(url)
+    assert len(rows(url, view, {"week": _week(0)})) == 5
+    assert_no_drift(url)

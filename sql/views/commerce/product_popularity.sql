@@ -1,22 +1,10 @@
 -- Products by units sold, all time, per currency; with the cart activity that led there.
+-- Read from the all-time totals per product (`product_sales`, migration 133).
 create view product_popularity as
 with
 
-product_days as (
-    select * from product_daily_sales
-),
-
 totals as (
-    select
-        product_id,
-        currency,
-        sum(cart_adds)::bigint as cart_adds,
-        sum(cart_removes)::bigint as cart_removes,
-        sum(orders)::bigint as orders,
-        sum(units_sold)::bigint as units_sold,
-        sum(revenue) as revenue
-    from product_days
-    group by product_id, currency
+    select * from product_sales
 ),
 
 final as (
