@@ -35,9 +35,13 @@ counted as (
     union all
     select 'content_items', count(*) from content_items
     union all
+    select 'content_leaders', count(*) from content_leaders
+    union all
     select 'content_daily_activity', count(*) from content_daily_activity
     union all
     select 'author_category_daily_activity', count(*) from author_category_daily_activity
+    union all
+    select 'author_category_activity', count(*) from author_category_activity
     union all
     select 'product_daily_sales', count(*) from product_daily_sales
     union all

@@ -100,6 +100,8 @@ PRIVILEGES: dict[str, tuple[str, str]] = {
     "weekly_cohort_activity": ("select insert update delete", "select"),
     "daily_session_funnels": ("select insert update delete", "select"),
     "product_sales": (_UPSERTED, "select"),
+    "author_category_activity": (_UPSERTED, "select"),
+    "content_leaders": ("select insert update delete", "select"),
     **dict.fromkeys(_VIEWS, ("", "select")),
 }
 KINDS = ("select", "insert", "update", "delete", "truncate", "references", "trigger")

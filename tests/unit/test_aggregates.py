@@ -69,6 +69,9 @@ def test_batch_statements_read_only_the_new_facts(name: str) -> None:
     # their active days, both written earlier in the same transaction.
     if name.endswith("weekly_cohort_activity"):
         sources |= {"user_weekly_activity", "user_active_days", "unnest"}
+    # The content leaderboard ranks the touched pages by the totals 060 has just updated.
+    if name.endswith("content_leaders"):
+        sources.add("content_items")
     ctes = set(re.findall(r"^(\w+) as \(", text, re.MULTILINE))
     assert reads - ctes - sources - {"lateral"} == set(), reads
     assert "inserted_events" in reads
@@ -91,6 +94,22 @@ def test_statements_run_in_file_name_order_with_the_locking_one_first() -> None:
     assert names[1].endswith("user_history")
     files = [path for path in AGGREGATES_DIR.iterdir() if not path.name.startswith(".")]
     assert len(files) == len(names)
+
+
+def test_the_content_leaderboard_has_one_size() -> None:
+    """The pages kept per category are written in each file that needs the number."""
+    files = [
+        MIGRATIONS_DIR / "135_content_leaders.sql",
+        AGGREGATES_DIR / "199_content_leaders.sql",
+        RECONCILE_DIR / "content_leaders.sql",
+        QUERIES_DIR / "top_pages.sql",
+    ]
+    sizes = {
+        path.name: re.findall(r"(\d+) as pages_per_category", path.read_text(encoding="utf-8"))
+        for path in files
+    }
+    assert all(len(found) == 1 for found in sizes.values()), sizes
+    assert len({found[0] for found in sizes.values()}) == 1, sizes
 
 
 def test_time_buckets_are_utc() -> None:
