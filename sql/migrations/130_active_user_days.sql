@@ -26,7 +26,7 @@ create table active_user_days_by_gap (
     days_since_previous smallint not null check (days_since_previous between 1 and 30),
     -- No check (users > 0): PostgreSQL checks the row an upsert proposes, which can be a
     -- negative change, before it finds the stored row that the change applies to. A row
-    -- a late day brings down to 0 is deleted by the next statement of the batch.
+    -- a late day brings down to 0 is deleted by sql/aggregates/190_emptied_rollup_rows.sql.
     users bigint not null,
     primary key (activity_date, days_since_previous)
 ) with (fillfactor = 70);

@@ -17,7 +17,7 @@ create table weekly_cohort_activity (
     week_number integer not null check (week_number >= 0),
     -- No check (active_users > 0): PostgreSQL checks the row an upsert proposes, which can
     -- be a negative change, before it finds the stored row that the change applies to. A
-    -- row a moved user brings down to 0 is deleted by the next statement of the batch.
+    -- row a moved user brings down to 0 is deleted by 190_emptied_rollup_rows.sql.
     active_users bigint not null,
     primary key (cohort_week_start_date, week_number)
 ) with (fillfactor = 70);

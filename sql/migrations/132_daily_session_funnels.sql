@@ -8,7 +8,7 @@ create table daily_session_funnels (
     activity_date date primary key,
     -- No checks (counts > 0): PostgreSQL checks the row an upsert proposes, which can be
     -- a negative change, before it finds the stored row that the change applies to. A day
-    -- whose sessions all moved to an earlier day is deleted by the next statement.
+    -- whose sessions all moved to an earlier day is deleted by 190_emptied_rollup_rows.sql.
     sessions bigint not null,
     viewed_sessions bigint not null,
     carted_sessions bigint not null,
