@@ -22,6 +22,10 @@ class PostEngagement(Row):
     shares: int
     total_engagements: int = Field(description="views + likes + comments + shares")
     engagement_rate: float | None = Field(
+        description="Likes per 100 views (seed 003's: 89 likes on 1,234 views give 7.21); "
+        "null without views"
+    )
+    interaction_rate: float | None = Field(
         description="(likes + comments + shares) per 100 views; null without views"
     )
 
@@ -49,7 +53,8 @@ class AuthorTrends(Row):
 
 
 class CategoryStats(Row):
-    """A category's engagement, all time, with its top author."""
+    """A category's engagement, all time, with its top author (the rank is among the
+    categories asked for: product pages only with `include_shop`)."""
 
     category_rank: int
     category: str
@@ -75,10 +80,12 @@ class TopPage(Row):
 
 
 class TopAuthor(Row):
-    """An author's rank in a category over the last 90 UTC days."""
+    """An author's rank in a category by the engagement of their posts published in the
+    last 90 UTC days (all the engagement those posts received)."""
 
     category: str
     category_rank: int
+    overall_rank: int = Field(description="Rank among all authors (of every category asked)")
     author_id: str
     posts_published: int
     views: int
@@ -90,13 +97,17 @@ class TopAuthor(Row):
 
 
 class CoachingOpportunity(Row):
-    """A high-volume, low-engagement author: opportunity score = (category median
-    engagement per post - the author's average) x posts."""
+    """A high-volume, low-engagement author over the posts of the last 90 UTC days (10 or
+    more, below the median): opportunity score = (category median - the author's average
+    engagement per post) x posts, the median taken over the authors' averages."""
 
     author_id: str
     category: str
     posts: int
     avg_engagement_per_post: float
+    interaction_rate_pct: float | None = Field(
+        description="(likes + comments + shares) per 100 views of these posts"
+    )
     category_median_engagement_per_post: float
     opportunity_score: float
 
@@ -111,4 +122,20 @@ class EngagementSlot(Row):
     comments: int
     shares: int
     total_engagements: int
+    share_of_total_pct: float | None
+
+
+class PostingSlot(Row):
+    """A UTC weekday x hour of publication: the posts published then, the engagement they
+    received, the average per post and the slot's share of all the posts' engagement."""
+
+    weekday_name: str
+    hour_of_day: int
+    posts_published: int
+    views: int
+    likes: int
+    comments: int
+    shares: int
+    total_engagements: int
+    avg_engagement_per_post: float
     share_of_total_pct: float | None

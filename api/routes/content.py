@@ -1,5 +1,6 @@
 """Content endpoints: seed 003's post engagement, author trends and top categories, and
-the top pages, top authors, coaching opportunities and engagement patterns queries."""
+the top pages, top authors, coaching opportunities, engagement patterns and posting times
+queries. Rankings of content leave product pages ("Shop") out unless `include_shop`."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from api.models.content import (
     CoachingOpportunity,
     EngagementSlot,
     PostEngagement,
+    PostingSlot,
     TopAuthor,
     TopPage,
 )
@@ -30,11 +32,16 @@ Id = Path(min_length=1, max_length=200)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Never seen"}
 }
+IncludeShop = Annotated[
+    bool,
+    Query(description='Rank product pages (category "Shop") with the content as well'),
+]
 
 
 @router.get("/engagement/{post_id}", response_model=PostEngagement, responses=NOT_FOUND)
 async def post_engagement(request: Request, db: Db, post_id: Annotated[str, Id]) -> Response:
-    """A post's views, likes, comments, shares and engagement rate (`post_engagement.sql`)."""
+    """A post's views, likes, comments, shares, engagement rate (likes per 100 views) and
+    interaction rate (`post_engagement.sql`)."""
     rows = await db.rows("queries/post_engagement", {"post_id": post_id})
     if not rows:
         raise NotFoundError(f"post {post_id!r} not found: no event has named this content_id")
@@ -56,19 +63,27 @@ async def author_trends(request: Request, db: Db, author_id: Annotated[str, Id])
 
 @router.get("/categories/top", response_model=Page[CategoryStats])
 async def top_categories(
-    request: Request, db: Db, page: Annotated[Paging, Depends(paging(5))]
+    request: Request,
+    db: Db,
+    page: Annotated[Paging, Depends(paging(5))],
+    include_shop: IncludeShop = False,
 ) -> Response:
     """Categories by engagement received, with their top author (`top_categories.sql`)."""
-    rows = await db.rows("queries/top_categories", {"limit": page.fetch})
+    params = {"limit": page.fetch, "include_shop": include_shop}
+    rows = await db.rows("queries/top_categories", params)
     return cached_json(request, page_of(rows, CategoryStats, page))
 
 
 @router.get("/pages/top", response_model=Page[TopPage])
 async def top_pages(
-    request: Request, db: Db, page: Annotated[Paging, Depends(paging(10))]
+    request: Request,
+    db: Db,
+    page: Annotated[Paging, Depends(paging(10))],
+    include_shop: IncludeShop = False,
 ) -> Response:
     """The most-acted-on pages, all time (`top_pages.sql`)."""
-    rows = await db.rows("queries/top_pages", {"limit": page.fetch})
+    params = {"limit": page.fetch, "include_shop": include_shop}
+    rows = await db.rows("queries/top_pages", params)
     return cached_json(request, page_of(rows, TopPage, page))
 
 
@@ -80,19 +95,26 @@ async def top_authors(
     per_category: Annotated[
         int, Query(ge=1, le=100, description="How many authors per category")
     ] = 3,
+    include_shop: IncludeShop = False,
 ) -> Response:
-    """The top authors of each category over the last 90 UTC days (`top_authors.sql`)."""
-    rows = await db.rows("queries/top_authors", {"per_category": per_category})
+    """The top authors of each category by the engagement of their posts of the last 90 UTC
+    days (`top_authors.sql`)."""
+    params = {"per_category": per_category, "include_shop": include_shop}
+    rows = await db.rows("queries/top_authors", params)
     return cached_json(request, page_of(rows, TopAuthor, page))
 
 
 @router.get("/authors/coaching", response_model=Page[CoachingOpportunity])
 async def coaching_opportunities(
-    request: Request, db: Db, page: Annotated[Paging, Depends(paging(10))]
+    request: Request,
+    db: Db,
+    page: Annotated[Paging, Depends(paging(10))],
+    include_shop: IncludeShop = False,
 ) -> Response:
-    """High-volume, low-engagement authors by opportunity score
+    """High-volume, low-engagement authors over the last 90 UTC days, by opportunity score
     (`coaching_opportunities.sql`)."""
-    rows = await db.rows("queries/coaching_opportunities", {"limit": page.fetch})
+    params = {"limit": page.fetch, "include_shop": include_shop}
+    rows = await db.rows("queries/coaching_opportunities", params)
     return cached_json(request, page_of(rows, CoachingOpportunity, page))
 
 
@@ -104,3 +126,17 @@ async def engagement_patterns(
     (`engagement_patterns.sql`)."""
     rows = await db.rows("queries/engagement_patterns", {"limit": page.fetch})
     return cached_json(request, page_of(rows, EngagementSlot, page))
+
+
+@router.get("/posting-times", response_model=Page[PostingSlot])
+async def posting_times(
+    request: Request,
+    db: Db,
+    page: Annotated[Paging, Depends(paging(10))],
+    include_shop: IncludeShop = False,
+) -> Response:
+    """The UTC weekday x hour slots of publication whose posts earned the most engagement,
+    with the average per post (`posting_times.sql`)."""
+    params = {"limit": page.fetch, "include_shop": include_shop}
+    rows = await db.rows("queries/posting_times", params)
+    return cached_json(request, page_of(rows, PostingSlot, page))

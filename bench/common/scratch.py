@@ -25,11 +25,18 @@ def database_url(admin_url: str, name: str) -> str:
 
 
 @contextmanager
-def scratch_database(admin_url: str, name: str, *, keep: bool = False) -> Iterator[str]:
-    """Creates the empty database `name`, yields its URL, drops it (even if in use)
-    unless `keep`."""
+def scratch_database(
+    admin_url: str, name: str, *, keep: bool = False, template: str | None = None
+) -> Iterator[str]:
+    """Creates the database `name`, empty or a copy of `template`, yields its URL, drops
+    it (even if in use) unless `keep`."""
+    create = sql.SQL("create database {}").format(sql.Identifier(name))
+    if template is not None:
+        # file_copy: a filled template of several GiB is copied as files, not written to
+        # the WAL block by block (PostgreSQL 15's default strategy).
+        create += sql.SQL(" template {} strategy file_copy").format(sql.Identifier(template))
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+        conn.execute(create)
     try:
         yield database_url(admin_url, name)
     finally:

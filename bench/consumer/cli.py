@@ -16,21 +16,35 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
+
 from bench.common import machine
 from bench.common.cli import benchmark_parser, run_benchmark
 from bench.common.preload import Mix, preload
-from bench.common.profiling import top_functions
-from bench.common.scratch import create_topic, delete_topics, unique_name
+from bench.common.profiling import py_spy, top_functions
+from bench.common.scratch import (
+    create_topic,
+    database_url,
+    delete_topics,
+    drop_database,
+    unique_name,
+)
 from bench.consumer.compare import peer_section
 from bench.consumer.report import Context, render, write
 from bench.consumer.runs import run_all, targets
 from bench.consumer.summary import summarize
-from bench.peers.contenders import CONNECT, NOT_QUICK, PULSE_FACTS, RAW, contenders_by_key
-from bench.peers.measurement import Workload
-from bench.peers.pulse.contender import PulseConsumer
+from bench.peers.contenders import CONNECT, NOT_QUICK, RAW, contenders_by_key
+from bench.peers.measurement import Contender, Workload
+from bench.peers.pulse.contender import FilledDatabase, PulseConsumer
+from pulse.errors import PulseError, first_line
 from pulse.settings import Settings
+from pulse.sqlfiles import load_sql
 
 QUICK_EVENTS, QUICK_RUNS = 50_000, 1
+
+
+class FilledDatabaseError(PulseError, RuntimeError):
+    """The database named by --filled-database cannot be used."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--profile",
         action="store_true",
-        help="after the runs, profile one more Pulse facts-only drain with cProfile",
+        help="after the runs, profile one more Pulse drain with every aggregate under py-spy; "
+        "its collapsed stacks go to bench/results/ beside the report",
+    )
+    parser.add_argument(
+        "--filled-database",
+        metavar="NAME",
+        help="also run each Pulse contender on a copy of this database, already filled with "
+        "facts (`python -m bench.query --facts 10000000 --keep-as NAME`)",
+    )
+    parser.add_argument(
+        "--drop-filled",
+        action="store_true",
+        help="drop the --filled-database once the runs are over (it is several GiB at 10M facts)",
     )
     parser.add_argument("--keep-topic", action="store_true", help="do not delete the topic")
     return parser
@@ -87,6 +113,12 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     admin_url = settings.migrations_database_url.get_secret_value()  # creates databases
     bootstrap = settings.kafka_bootstrap_servers
     workdir = Path(tempfile.mkdtemp(prefix="pulse-bench-"))
+    # The collapsed stacks are kept beside the report, named like it.
+    raw = None
+    if args.profile:
+        py_spy()  # a missing profiler is said now, not after the measured runs
+        args.results_dir.mkdir(parents=True, exist_ok=True)
+        raw = args.results_dir / f"{started_at:%Y-%m-%dT%H%M%SZ}-consumer-profile.txt"
     details = machine.describe(admin_url)
     mix = Mix(invalid=args.invalid_share, duplicates=args.duplicate_share)
     topic = unique_name("bench.consumer.")
@@ -111,15 +143,15 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
             max_seconds=args.max_seconds,
         )
         chosen = [c for key, c in contenders_by_key().items() if key in args.only]
+        if args.filled_database:
+            chosen += on_filled_database(chosen, admin_url, args.filled_database)
         measurements = run_all(chosen, workload, runs)
-        profile = None
-        if args.profile:
-            stats_dir = workdir / "profile"
-            PulseConsumer(aggregates=False, profile_to=stats_dir).measure(workload, 0)
-            profile = top_functions(stats_dir) if stats_dir.exists() else None
+        profile = _profile(workload, raw) if raw else None
     finally:
         if not args.keep_topic:
             delete_topics(bootstrap, [topic])
+        if args.filled_database and args.drop_filled:
+            drop_database(admin_url, args.filled_database)
     ceiling = contenders_by_key()[RAW].name
     rows = summarize(measurements, ceiling=ceiling)
     value_bytes = [
@@ -144,7 +176,8 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         mean_value_bytes=statistics.median(value_bytes) if value_bytes else None,
         machine=details,
     )
-    goals = [t for t in targets() if PULSE_FACTS in args.only]
+    measured = {m.contender for m in measurements}
+    goals = [t for t in targets() if t.contender in measured]
     markdown = render(ctx, rows, measurements, goals, ceiling=ceiling, profile=profile)
     pulse = [PulseConsumer(aggregates=a).name for a in (False, True)]
     peer = contenders_by_key()[CONNECT].name
@@ -156,4 +189,31 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     )  # fmt: skip
     print(markdown)
     print(f"written: {md_path} and {json_path}", file=sys.stderr)
+    if raw is not None and raw.exists():
+        print(f"profile (py-spy collapsed stacks): {raw}", file=sys.stderr)
     return 0
+
+
+def _profile(workload: Workload, raw: Path) -> str | None:
+    """One more drain with every aggregate, sampled by py-spy; its summary, or None when
+    py-spy wrote nothing (it needs ptrace: root, or kernel.yama.ptrace_scope 0)."""
+    PulseConsumer(aggregates=True, profile_to=raw).measure(workload, 0)
+    return top_functions(raw) if raw.exists() else None
+
+
+def on_filled_database(chosen: list[Contender], admin_url: str, name: str) -> list[PulseConsumer]:
+    """The chosen Pulse contenders again, each run on a copy of database `name`."""
+    try:
+        with psycopg.connect(database_url(admin_url, name)) as conn:
+            facts, _bytes = conn.execute(load_sql("bench/database_size")).fetchone() or (0, 0)
+    except psycopg.OperationalError as exc:
+        raise FilledDatabaseError(
+            f"--filled-database {name}: cannot open it ({first_line(exc)}); fill one with "
+            f"`python -m bench.query --facts 10000000 --keep-as {name}`"
+        ) from exc
+    filled = FilledDatabase(name, int(facts))
+    return [
+        PulseConsumer(aggregates=c.aggregates, filled=filled)
+        for c in chosen
+        if isinstance(c, PulseConsumer)
+    ]

@@ -11,7 +11,7 @@ from typing import Any
 
 from bench.common.results import machine_line, write_results
 from bench.consumer import cells
-from bench.consumer.sections import memory, targets_section, time_split
+from bench.consumer.sections import grown_database, memory, targets_section, time_split
 from bench.consumer.summary import Row, Target
 from bench.peers.measurement import Measurement
 
@@ -131,9 +131,11 @@ def render(
         *targets_section(targets, rows, measurements, ceiling),
         *memory(measurements),
         *time_split(measurements, pulse_names, ctx.machine.get("cores")),
+        *grown_database(rows),
     ]
     if profile:
-        lines += ["## Profile of Pulse, facts only (cProfile per thread, separate run)", "", "```",
+        lines += ["## Profile of Pulse with every aggregate (py-spy per thread, separate run)",
+                  "", "```",
                   profile.rstrip(), "```", ""]  # fmt: skip
     lines += [*_runs(measurements), *_NOTES]
     return "\n".join(lines)

@@ -122,3 +122,35 @@ def time_split(
         )
         shown = True
     return [*lines, ""] if shown else []
+
+
+def grown_database(rows: Sequence[Row]) -> list[str]:
+    """Markdown lines: each Pulse configuration on an empty database beside the same on a
+    filled one (`--filled-database`), same topic, same invocation; none if not run."""
+    by_name = {row.contender: row for row in rows}
+    pairs = [
+        (by_name[row.contender.partition(", on ")[0]], row)
+        for row in rows
+        if ", on " in row.contender and row.contender.partition(", on ")[0] in by_name
+    ]
+    if not pairs:
+        return []
+    lines = [
+        "## On an empty database and on a filled one (issue 17)",
+        "",
+        "The same topic drained into a fresh database and into a copy of one already "
+        "holding facts. The target: PostgreSQL's CPU per 1,000 facts within 15 % of the "
+        "empty database's.",
+        "",
+        "| Pulse configuration | events/s empty | events/s filled | PostgreSQL CPU s / 1k "
+        "empty | filled | change |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for empty, filled in pairs:
+        before, after = empty.postgres_cpu_per_1k_s, filled.postgres_cpu_per_1k_s
+        change = f"{after / before - 1:+.0%}" if before and after else "-"
+        lines.append(
+            f"| {filled.contender} | {empty.events_per_s:,.0f} | {filled.events_per_s:,.0f} "
+            f"| {cells.cpu(before)} | {cells.cpu(after)} | {change} |"
+        )
+    return [*lines, ""]

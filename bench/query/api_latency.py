@@ -50,6 +50,7 @@ def endpoints(params: Mapping[str, Any]) -> dict[str, str]:
         "top_authors": f"/authors/top?per_category={params['per_category']}&limit=1000",
         "coaching_opportunities": f"/authors/coaching?limit={params['limit']}",
         "engagement_patterns": f"/engagement-patterns?limit={params['limit']}",
+        "posting_times": f"/posting-times?limit={params['limit']}",
         "top_categories": f"/categories/top?limit={params['limit']}",
         "active_users": f"/users/active?as_of={params['as_of']}",
         "weekly_retention": (

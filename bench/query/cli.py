@@ -20,7 +20,7 @@ import psycopg
 from bench.common import machine
 from bench.common.cli import benchmark_parser, run_benchmark
 from bench.common.results import write_results
-from bench.common.scratch import database_url, scratch_database, unique_name
+from bench.common.scratch import database_url, drop_database, scratch_database, unique_name
 from bench.query import api_latency
 from bench.query.fill import FillResult, fill
 from bench.query.report import fill_payload, render
@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--keep", action="store_true", help="keep the filled database (its name is printed)"
     )
+    parser.add_argument(
+        "--keep-as",
+        metavar="NAME",
+        help="fill database NAME (dropping an earlier one of that name) and keep it, e.g. for "
+        "`python -m bench.consumer --filled-database NAME`",
+    )
     return parser
 
 
@@ -61,9 +67,12 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     runs = args.runs or (QUICK_RUNS if args.quick else 30)
     admin_url = settings.migrations_database_url.get_secret_value()  # creates databases
     details = machine.describe(admin_url)
-    name = args.database or unique_name("pulse_bench_queries_")
+    name = args.database or args.keep_as or unique_name("pulse_bench_queries_")
+    keep = args.keep or args.keep_as is not None
+    if args.keep_as and args.database is None:
+        drop_database(admin_url, args.keep_as)
     filled: FillResult | None = None
-    with _database(admin_url, name, create=args.database is None, keep=args.keep) as url:
+    with _database(admin_url, name, create=args.database is None, keep=keep) as url:
         if args.database is None:
             users = args.users or max(facts // 100, 1000)
             print(f"filling {name} with {facts:,} events ...", file=sys.stderr, flush=True)
@@ -102,7 +111,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     )  # fmt: skip
     print(markdown)
     print(f"written: {md_path} and {json_path}", file=sys.stderr)
-    if args.keep and args.database is None:
+    if keep and args.database is None:
         print(f"kept database {name}: rerun with --database {name}", file=sys.stderr)
     return 0
 

@@ -9,10 +9,12 @@ from typing import Any
 
 from bench.common.histogram import percentile
 from bench.common.results import machine_line, ms
-from bench.query.fill import FillResult
+from bench.query.fill import FillResult, Segment
 from bench.query.timing import Timings
 
 TARGET_P95_S = 0.050
+# PostgreSQL's CPU per fact at 10M facts against an empty database's (issue 17).
+GROWTH_TARGET = 0.15
 
 
 def render(
@@ -74,7 +76,22 @@ def _fill_lines(filled: FillResult | None) -> list[str]:
             f"| {s.facts_before:,} | {s.facts / s.seconds:,.0f} "
             f"| {s.filler_cpu_s * 1000 / s.facts:.3f} | {s.postgres_cpu_s * 1000 / s.facts:.3f} |"
         )
-    return [*lines, ""]
+    return [*lines, "", *_growth_line(filled.segments)]
+
+
+def _growth_line(segments: list[Segment]) -> list[str]:
+    """The issue-17 target: the last stretch's PostgreSQL CPU per fact within 15 % of the
+    first's (the first stretch starts on an empty database)."""
+    if len(segments) < 2:
+        return []
+    first, last = (s.postgres_cpu_s / s.facts for s in (segments[0], segments[-1]))
+    change = last / first - 1 if first > 0 else 0.0
+    verdict = "**PASS**" if change <= GROWTH_TARGET else "**FAIL**"
+    return [
+        f"PostgreSQL CPU per 1,000 facts in the last stretch against the first: {change:+.0%} "
+        f"(target within {GROWTH_TARGET:.0%}, issue 17): {verdict}.",
+        "",
+    ]
 
 
 def fill_payload(filled: FillResult | None) -> dict[str, Any] | None:

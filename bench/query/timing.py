@@ -17,6 +17,7 @@ from pulse.sqlfiles import SQL_ROOT, load_sql
 # The fixed parameters, as in tests/integration/test_queries.py.
 FIXED_PARAMETERS: dict[str, Any] = {
     "limit": 10, "days": 30, "weeks": 8, "cohorts": 4, "per_category": 3,
+    "include_shop": False,
 }  # fmt: skip
 
 

@@ -8,17 +8,47 @@
 --   3. stored versions starting at or after that instant that are not in the new set are
 --      deleted, and the new set is upserted (an unchanged seed is left alone).
 -- For in-order traffic the tail is just the batch's own events; a late event rebuilds the
--- tail after it only. `010_user_activity` has locked these users already (so no other
--- transaction rebuilds them concurrently), and rows are written in (user_id, valid_from)
--- order.
+-- tail after it only. Most users need nothing at all: when every new event of a user
+-- falls inside the current version and carries its attributes, the history cannot change
+-- (all stored observations since that version began carry them too), so those users are
+-- left out before any stored event is read. `010_user_activity` has locked these users
+-- already (so no other transaction rebuilds them concurrently), and rows are written in
+-- (user_id, valid_from) order.
 with
+
+new_observations as (
+    select
+        user_id,
+        min(occurred_at) as rebuild_from_at,
+        min(device) as device,
+        min(country) as country,
+        min(city) as city,
+        min(device) = max(device)
+        and min(country) = max(country)
+        and min(city) = max(city) as one_profile
+    from inserted_events
+    group by user_id
+),
 
 batch_users as (
     select
-        user_id,
-        min(occurred_at) as rebuild_from_at
-    from inserted_events
-    group by user_id
+        new_observations.user_id,
+        new_observations.rebuild_from_at
+    from new_observations
+    where not (
+        new_observations.one_profile
+        and exists (
+            select 1
+            from user_history as current_version
+            where
+                current_version.user_id = new_observations.user_id
+                and current_version.is_current
+                and current_version.valid_from < new_observations.rebuild_from_at
+                and current_version.device = new_observations.device
+                and current_version.country = new_observations.country
+                and current_version.city = new_observations.city
+        )
+    )
 ),
 
 seeds as (

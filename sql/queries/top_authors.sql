@@ -1,8 +1,25 @@
--- Top authors per category over the last 90 days, by engagement received.
--- Parameters: per_category (how many authors per category).
+-- Top authors per category over the posts published in the last 90 days, by the
+-- engagement those posts received, with their rank among all authors too; product pages
+-- ("Shop") only with include_shop. Parameters: per_category (how many authors per
+-- category), include_shop.
+with
+
+authors as (
+    select * from top_authors_90d
+    where %(include_shop)s or not is_shop_category
+),
+
+ranked as (
+    select
+        *,
+        rank() over (order by total_engagements desc) as overall_rank
+    from authors
+)
+
 select
     category,
     category_rank,
+    overall_rank,
     author_id,
     posts_published,
     views,
@@ -11,6 +28,6 @@ select
     shares,
     total_engagements,
     avg_engagement_per_post
-from top_authors_90d
+from ranked
 where category_rank <= %(per_category)s
 order by category, category_rank, author_id;

@@ -1,2 +1,3 @@
--- The categories with the most engagement, with their top author. Parameters: limit.
-select * from top_categories(%(limit)s);
+-- The categories with the most engagement, with their top author; product pages ("Shop")
+-- only with include_shop. Parameters: limit, include_shop.
+select * from top_categories(%(limit)s, %(include_shop)s);

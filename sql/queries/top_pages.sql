@@ -1,9 +1,9 @@
 -- Top pages by actions (views, clicks, likes, comments, shares, edits, creation), all
--- time, from the per-item totals (the view `top_pages` ranks every item; ranking only
--- the leaders is exact, since everyone with more actions is a leader too).
--- The first 100 pages of every category are kept apart (`content_leaders`, migration
--- 135): for a limit up to 100 only those items are ranked, beyond it every item.
--- Parameters: limit.
+-- time, from the per-item totals (the view `top_pages` ranks every content page; ranking only
+-- the leaders is exact, since everyone with more actions is a leader too). Product pages
+-- ("Shop") only with include_shop. The first 100 pages of every category are kept apart
+-- (`content_leaders`, migration 135): for a limit up to 100 only those items are ranked,
+-- beyond it every item. Parameters: limit, include_shop.
 with
 
 board_size as (
@@ -22,13 +22,17 @@ items as (
         where content_items.content_id = leaders.content_id
         offset 0
     ) as stored on true
-    where %(limit)s <= (select pages_per_category from board_size)
+    where
+        %(limit)s <= (select pages_per_category from board_size)
+        and (%(include_shop)s or not is_shop_category(leaders.category))
     union all
     select
         *,
         views + clicks + likes + comments + shares + edits + creates as actions
     from content_items
-    where %(limit)s > (select pages_per_category from board_size)
+    where
+        %(limit)s > (select pages_per_category from board_size)
+        and (%(include_shop)s or not is_shop_category(category))
 ),
 
 leaders as (

@@ -1,5 +1,6 @@
 """Runs the real API (`python -m api`, uvicorn) as a subprocess for the tests, on a free
-port, and waits until it answers."""
+port, and waits until it answers; `consumed_and_served` puts hand-written events through
+the real broker and consumer first."""
 
 from __future__ import annotations
 
@@ -8,14 +9,20 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+from kafka.admin import KafkaAdminClient, NewTopic
 
-from tests.integration.harness import REPO, free_port
+from tests.databases import as_role, scratch_database
+from tests.integration import harness
+from tests.integration.harness import REPO, Record, free_port
+from tests.integration.test_database_roles import READER_ROLE_URL
 
 
 @dataclass(frozen=True)
@@ -72,3 +79,46 @@ def _wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path)
         except httpx.TransportError:
             time.sleep(0.2)
     raise AssertionError(f"the API did not answer within 30 s:\n{log.read_text()}")
+
+
+@dataclass(frozen=True)
+class Served:
+    client: httpx.Client  # the API's, logged in as the read-only role
+    url: str  # the database's, as its owner
+
+    def get(self, path: str, **params: Any) -> Any:
+        """The JSON answer of a GET that must succeed."""
+        response = self.client.get(path, params=params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@contextmanager
+def consumed_and_served(
+    *, kafka_bootstrap: str, admin_database_url: str, records: Sequence[Record],
+    log_dir: Path, prefix: str,
+) -> Iterator[Served]:  # fmt: skip
+    """`records` on a fresh topic of two partitions, consumed to idle by the real consumer
+    into a scratch database, served by the real API logged in as the read-only role."""
+    topic, dlq = f"{prefix}.{uuid.uuid4().hex[:12]}", f"{prefix}-dlq.{uuid.uuid4().hex[:12]}"
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="pulse-tests")
+    admin.create_topics([NewTopic(topic, 2, 1), NewTopic(dlq, 1, 1)])
+    try:
+        harness.produce(kafka_bootstrap, topic, records)
+        with scratch_database(admin_database_url, f"pulse_{prefix}") as url:
+            harness.run_consumer_to_idle(
+                timeout=120, bootstrap=kafka_bootstrap, database_url=url, topic=topic,
+                dlq_topic=dlq, group=f"g-{uuid.uuid4().hex[:8]}", log_dir=log_dir,
+            )  # fmt: skip
+            reader = as_role(url, READER_ROLE_URL)
+            with (
+                api_server(
+                    reader_url=reader, kafka_bootstrap=kafka_bootstrap, topic=topic,
+                    log_dir=log_dir,
+                ) as server,
+                httpx.Client(base_url=server.url, timeout=10) as client,
+            ):  # fmt: skip
+                yield Served(client, url)
+    finally:
+        admin.delete_topics([topic, dlq])
+        admin.close()

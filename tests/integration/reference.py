@@ -313,6 +313,9 @@ def _items(facts: Iterable[Fact], mapping: Mapping) -> dict[str, _Item]:
     return items
 
 
+SHOP = "Shop"  # the category of product pages (producer/catalog.py)
+
+
 def post_engagement_stats(facts: Iterable[Fact], mapping: Mapping) -> list[tuple[Any, ...]]:
     rows = []
     for content_id, item in _items(facts, mapping).items():
@@ -328,14 +331,21 @@ def post_engagement_stats(facts: Iterable[Fact], mapping: Mapping) -> list[tuple
                 c["comment"],
                 c["share"],
                 item.engagements,
+                pct(c["like"], c["page_view"]),
                 pct(c["like"] + c["comment"] + c["share"], c["page_view"]),
             )
         )
     return rows
 
 
-def top_pages(facts: Iterable[Fact], mapping: Mapping) -> list[tuple[Any, ...]]:
-    items = _items(facts, mapping)
+def top_pages(
+    facts: Iterable[Fact], mapping: Mapping, *, include_shop: bool = False
+) -> list[tuple[Any, ...]]:
+    items = {
+        cid: item
+        for cid, item in _items(facts, mapping).items()
+        if include_shop or item.first.category != SHOP
+    }
     actions = {cid: sum(item.counts[t] for t in CONTENT_TYPES) for cid, item in items.items()}
     rank = ranks(actions)
     return [
@@ -353,16 +363,12 @@ def top_pages(facts: Iterable[Fact], mapping: Mapping) -> list[tuple[Any, ...]]:
     ]
 
 
-def _author_totals(
-    facts: Iterable[Fact], mapping: Mapping, since: date | None = None
-) -> dict[tuple[str, str], Counter[str]]:
+def _author_totals(facts: Iterable[Fact], mapping: Mapping) -> dict[tuple[str, str], Counter[str]]:
     """(category, author) -> posts / per-type counts / engagements, by the events' own
     author and category."""
     totals: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for fact in facts:
         if fact.author_id is None or fact.category is None:
-            continue
-        if since is not None and fact.day <= since:
             continue
         engaged = mapping.is_engagement[fact.event_type]
         if fact.event_type != "page_create" and not engaged:
@@ -373,98 +379,159 @@ def _author_totals(
     return totals
 
 
+def _recent_posts(facts: Iterable[Fact], mapping: Mapping, now: datetime) -> list[_Item]:
+    """Items whose page_create falls on one of the last 90 UTC days, today included."""
+    since = utc_today(now) - timedelta(days=90)
+    return [
+        item
+        for item in _items(facts, mapping).values()
+        if item.published_at is not None and item.published_at.astimezone(UTC).date() > since
+    ]
+
+
+def _add_post(counts: Counter[str], item: _Item) -> None:
+    counts["posts"] += 1
+    counts.update(item.counts)
+    counts["engagements"] += item.engagements
+
+
+def _post_figures(counts: Counter[str]) -> tuple[Any, ...]:
+    """Posts, views, likes, comments, shares, engagements and engagement per post."""
+    return (
+        counts["posts"],
+        *(counts[kind] for kind in ("page_view", "like", "comment", "share")),
+        counts["engagements"],
+        ratio(counts["engagements"], counts["posts"]),
+    )
+
+
 def top_authors_90d(
     facts: Iterable[Fact], mapping: Mapping, now: datetime
 ) -> list[tuple[Any, ...]]:
-    totals = _author_totals(facts, mapping, since=utc_today(now) - timedelta(days=90))
+    """Per (category, author): the posts of the window with everything they received."""
+    totals: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for item in _recent_posts(facts, mapping, now):
+        assert item.first.category is not None
+        assert item.first.author_id is not None
+        _add_post(totals[(item.first.category, item.first.author_id)], item)
     rows = []
     for category in {c for c, _ in totals}:
         members = {a: counts for (c, a), counts in totals.items() if c == category}
         rank = ranks({a: counts["engagements"] for a, counts in members.items()})
         for author, c in members.items():
-            rows.append(
-                (
-                    category,
-                    rank[author],
-                    author,
-                    c["page_create"],
-                    c["page_view"],
-                    c["like"],
-                    c["comment"],
-                    c["share"],
-                    c["engagements"],
-                    ratio(c["engagements"], c["page_create"]),
-                )
-            )
+            rows.append((category, rank[author], author, *_post_figures(c), category == SHOP))
     return rows
 
 
-def author_opportunities(facts: Iterable[Fact], mapping: Mapping) -> list[tuple[Any, ...]]:
-    posts = [item for item in _items(facts, mapping).values() if item.published_at is not None]
+def percentile(values: Sequence[Fraction], fraction: Fraction) -> Fraction:
+    """percentile_cont: the value at position fraction x (n - 1) of the sorted values,
+    interpolated linearly between its two neighbours."""
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (position - below) * (ordered[above] - ordered[below])
+
+
+def author_opportunities(
+    facts: Iterable[Fact], mapping: Mapping, now: datetime
+) -> list[tuple[Any, ...]]:
+    """Seed 003's volume_vs_engagement over the posts of the last 90 days: the category's
+    median and 75th percentile are over its authors' average engagement per post."""
     per_author: dict[tuple[str, str], list[int]] = defaultdict(list)
-    per_category: dict[str, list[int]] = defaultdict(list)
-    for item in posts:
+    counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for item in _recent_posts(facts, mapping, now):
         assert item.first.author_id is not None
         assert item.first.category is not None
         per_author[(item.first.author_id, item.first.category)].append(item.engagements)
-        per_category[item.first.category].append(item.engagements)
-    volume: dict[str, list[int]] = defaultdict(list)
+        counts[(item.first.author_id, item.first.category)].update(item.counts)
+    averages: dict[str, list[Fraction]] = defaultdict(list)
     for (_, category), engagements in per_author.items():
-        volume[category].append(len(engagements))
+        averages[category].append(Fraction(sum(engagements), len(engagements)))
     rows = []
     for (author, category), engagements in per_author.items():
-        count, total = len(engagements), sum(engagements)
-        median_engagement = median(per_category[category])
-        median_posts = median(volume[category])
-        high_volume = count >= median_posts
-        low_engagement = Fraction(total, count) < median_engagement
-        segment = {
-            (True, True): "high volume, low engagement",
-            (True, False): "high volume, high engagement",
-            (False, True): "low volume, low engagement",
-            (False, False): "low volume, high engagement",
-        }[(high_volume, low_engagement)]
+        posts, total = len(engagements), sum(engagements)
+        average = Fraction(total, posts)
+        mine = counts[(author, category)]
+        interactions = mine["like"] + mine["comment"] + mine["share"]
+        median_average = percentile(averages[category], Fraction(1, 2))
+        p75_average = percentile(averages[category], Fraction(3, 4))
+        if posts >= 10 and average < median_average:
+            segment = "high volume, low engagement"
+        elif posts >= 10 and average >= p75_average:
+            segment = "high volume, high engagement"
+        elif posts < 5 and average >= p75_average:
+            segment = "low volume, high quality"
+        else:
+            segment = "average"
+        score = (median_average - average) * posts if segment.startswith("high volume, low") else 0
         rows.append(
             (
                 author,
                 category,
-                count,
+                category == SHOP,
+                posts,
                 total,
-                ratio(total, count),
-                median_engagement,
-                median_posts,
+                rounded(average),
+                pct(interactions, mine["page_view"]),
+                rounded(median_average),
+                rounded(p75_average),
                 segment,
-                (median_engagement - Fraction(total, count)) * count,
+                rounded(score),
             )
         )
     return rows
 
 
 def category_stats(facts: Iterable[Fact], mapping: Mapping) -> list[tuple[Any, ...]]:
+    """One row per category (unranked: `top_categories` ranks them)."""
     totals = _author_totals(facts, mapping)
     categories = {c for c, _ in totals}
-    engagement = {
-        c: sum(n["engagements"] for (cc, _), n in totals.items() if cc == c) for c in categories
-    }
-    rank = ranks(engagement)
     rows = []
     for category in categories:
         members = {a: n for (c, a), n in totals.items() if c == category}
         posts = sum(n["page_create"] for n in members.values())
+        engagement = sum(n["engagements"] for n in members.values())
         top = min(members, key=lambda a: (-members[a]["engagements"], a))
         rows.append(
             (
-                rank[category],
                 category,
+                category == SHOP,
                 len(members),
                 posts,
-                engagement[category],
-                ratio(engagement[category], posts),
+                engagement,
+                ratio(engagement, posts),
                 top,
                 members[top]["engagements"],
             )
         )
     return rows
+
+
+def top_categories(
+    facts: Iterable[Fact], mapping: Mapping, *, include_shop: bool = False
+) -> list[tuple[Any, ...]]:
+    """Every category taking part, ranked by engagement, in (rank, category) order."""
+    rows = [r for r in category_stats(facts, mapping) if include_shop or not r[1]]
+    rank = ranks({r[0]: r[4] for r in rows})
+    return sorted((rank[r[0]], r[0], *r[2:]) for r in rows)
+
+
+def posting_time_patterns(
+    facts: Iterable[Fact], mapping: Mapping, *, include_shop: bool = False
+) -> list[tuple[Any, ...]]:
+    """Posts by the UTC ISO weekday x hour of their page_create, with all they received."""
+    slots: dict[tuple[int, int], Counter[str]] = defaultdict(Counter)
+    for item in _items(facts, mapping).values():
+        if item.published_at is None or (item.first.category == SHOP and not include_shop):
+            continue
+        at = item.published_at.astimezone(UTC)
+        _add_post(slots[(at.isoweekday(), at.hour)], item)
+    total = sum(c["engagements"] for c in slots.values())
+    return [
+        (weekday, WEEKDAYS[weekday - 1], hour, *_post_figures(c), pct(c["engagements"], total))
+        for (weekday, hour), c in sorted(slots.items())
+    ]
 
 
 def author_trends(

@@ -139,6 +139,8 @@ LATE = [
     _event(-60, "desktop", SPRINGFIELD),  # starts the first version earlier
     _event(90, "mobile", SPRINGFIELD),  # inside a version with the same attributes
     _event(60, "desktop", SPRINGFIELD, event_id=HIGH_ID),  # same instant: greatest id wins
+    _event(150, "mobile", KOLN),  # inside the current version, same attributes: no change
+    _event(120, "mobile", KOLN),  # at the current version's own instant, same attributes
 ]
 EXPECTED_HISTORY = [
     (_at(-60), _at(30), False, "desktop", *SPRINGFIELD),
@@ -155,6 +157,18 @@ def test_user_history_in_order(database_url: str) -> None:
         (_at(0), _at(60), False, "desktop", *SPRINGFIELD),
         (_at(60), _at(120), False, "mobile", *SPRINGFIELD),
         (_at(120), None, True, "mobile", *KOLN),
+    ]
+
+
+def test_a_late_event_with_the_current_attributes_moves_the_current_history_version_earlier(
+    database_url: str,
+) -> None:
+    # The same attributes as the current version, but before it began: not "nothing to do".
+    activity.write_directly(database_url, [*IN_ORDER, _event(100, "mobile", KOLN)], batch_size=1)
+    assert _history(database_url) == [
+        (_at(0), _at(60), False, "desktop", *SPRINGFIELD),
+        (_at(60), _at(100), False, "mobile", *SPRINGFIELD),
+        (_at(100), None, True, "mobile", *KOLN),
     ]
 
 

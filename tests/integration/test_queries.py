@@ -1,7 +1,8 @@
 """Every analytics view, SQL function and example query against an independent Python
 recomputation from the facts, on real data: a year of simulated history from the
 producer's simulated clock (with late events and duplicates) plus the small activity
-simulation's corner cases, through the real broker and the real consumer."""
+simulation's corner cases and seed 003's hand-written authors (seed_data.py), through the
+real broker and the real consumer."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from pulse.contract import EventType
 from pulse.sqlfiles import SQL_ROOT
 from tests.commands import unique_group
 from tests.databases import scratch_database
-from tests.integration import activity, harness, reference
+from tests.integration import activity, harness, reference, seed_data
 from tests.integration.reference import Fact, Mapping
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -63,6 +64,9 @@ def loaded(
         )
         assert produced.returncode == 0, produced.stderr[-3000:]
         harness.produce(kafka_bootstrap, topic, activity.simulate(3).records())
+        # Seed 003's hand-written authors: the simulated history has too few posts in 90
+        # days for the coaching segment, and no product page that was ever published.
+        harness.produce(kafka_bootstrap, topic, seed_data.build(datetime.now(UTC)).records())
         with scratch_database(admin_database_url, "pulse_queries") as url:
             harness.run_consumer_to_idle(
                 timeout=300,
@@ -122,7 +126,7 @@ VIEWS: dict[str, Expectation] = {
     "post_engagement_stats": lambda f, m, _: reference.post_engagement_stats(f, m),
     "top_pages": lambda f, m, _: reference.top_pages(f, m),
     "top_authors_90d": reference.top_authors_90d,
-    "author_opportunities": lambda f, m, _: reference.author_opportunities(f, m),
+    "author_opportunities": reference.author_opportunities,
     "category_stats": lambda f, m, _: reference.category_stats(f, m),
     "funnel_daily": lambda f, _m, _n: reference.funnel_daily(f),
     "sales_weekly": lambda f, _m, _n: reference.sales(f, "week"),
@@ -205,12 +209,30 @@ def test_author_trends_function(loaded: Loaded) -> None:
 
 
 def test_top_categories_function(loaded: Loaded) -> None:
-    expected = sorted(reference.category_stats(loaded.facts, loaded.mapping))
+    expected = reference.top_categories(loaded.facts, loaded.mapping)
+    with_shop = reference.top_categories(loaded.facts, loaded.mapping, include_shop=True)
+    assert len(with_shop) == len(expected) + 1, "the data set has no product pages"
     with psycopg.connect(loaded.url) as conn:
         rows = conn.execute("select * from top_categories(3)").fetchall()
         default = conn.execute("select * from top_categories()").fetchall()
+        everything = conn.execute("select * from top_categories(100, true)").fetchall()
     assert [tuple(r) for r in rows] == expected[:3]
     assert len(default) == min(5, len(expected))
+    assert [tuple(r) for r in everything] == with_shop
+
+
+@pytest.mark.parametrize("include_shop", [False, True])
+def test_posting_time_patterns_function(loaded: Loaded, include_shop: bool) -> None:
+    rows, _ = _rows_and_now(
+        loaded.url,
+        "select * from posting_time_patterns(%(include_shop)s)",
+        {"include_shop": include_shop},
+    )
+    expected = reference.posting_time_patterns(
+        loaded.facts, loaded.mapping, include_shop=include_shop
+    )
+    assert expected, "no post was published in the data set"
+    assert rows == expected
 
 
 # -- the example queries (sql/queries), each with its parameters ------------------------
@@ -226,6 +248,7 @@ def _params(loaded: Loaded) -> dict[str, Any]:
         "weeks": 8,
         "cohorts": 4,
         "per_category": 3,
+        "include_shop": False,
         "post_id": max(posts, key=lambda row: (row[8], row[0]))[0],
         "author_id": _busiest_authors(loaded, 1)[0],
         "user_id": moved,
@@ -262,10 +285,26 @@ def _top_pages(c: _Case) -> list[Any]:
 
 
 def _coaching(c: _Case) -> list[Any]:
-    rows = reference.author_opportunities(c.facts, c.mapping)
-    rows = [r for r in rows if r[7] == "high volume, low engagement"]
-    rows.sort(key=lambda r: (-r[8], r[0], r[1]))
-    return [(*r[:3], r[4], r[5], reference.rounded(r[8], 1)) for r in rows[: c.params["limit"]]]
+    rows = reference.author_opportunities(c.facts, c.mapping, c.now)
+    rows = [r for r in rows if r[9] == "high volume, low engagement" and not r[2]]
+    rows.sort(key=lambda r: (-r[10], r[0], r[1]))
+    return [(r[0], r[1], r[3], r[5], r[6], r[7], r[10]) for r in rows[: c.params["limit"]]]
+
+
+def _top_authors(c: _Case) -> list[Any]:
+    rows = [r for r in reference.top_authors_90d(c.facts, c.mapping, c.now) if not r[10]]
+    overall = reference.ranks({(r[0], r[2]): r[8] for r in rows})
+    return sorted(
+        (r[0], r[1], overall[(r[0], r[2])], *r[2:10])
+        for r in rows
+        if r[1] <= c.params["per_category"]
+    )
+
+
+def _posting_times(c: _Case) -> list[Any]:
+    rows = reference.posting_time_patterns(c.facts, c.mapping)
+    rows.sort(key=lambda r: (-r[8], -r[9], r[0], r[2]))
+    return [r[1:] for r in rows[: c.params["limit"]]]
 
 
 def _engagement_patterns(c: _Case) -> list[Any]:
@@ -308,22 +347,14 @@ QUERIES: dict[str, Callable[[_Case], list[Any]]] = {
         for r in reference.post_engagement_stats(c.facts, c.mapping)
         if r[0] == c.params["post_id"]
     ],
-    "top_authors": lambda c: sorted(
-        (
-            r
-            for r in reference.top_authors_90d(c.facts, c.mapping, c.now)
-            if r[1] <= c.params["per_category"]
-        ),
-        key=lambda r: r[:3],
-    ),
+    "top_authors": _top_authors,
     "coaching_opportunities": _coaching,
     "engagement_patterns": _engagement_patterns,
+    "posting_times": _posting_times,
     "author_trends": lambda c: reference.author_trends(
         c.facts, c.mapping, c.params["author_id"], c.today
     ),
-    "top_categories": lambda c: sorted(reference.category_stats(c.facts, c.mapping))[
-        : c.params["limit"]
-    ],
+    "top_categories": lambda c: reference.top_categories(c.facts, c.mapping)[: c.params["limit"]],
     "active_users": lambda c: [_active_users(c.facts, c.params["as_of"])],
     "weekly_retention": _weekly_retention,
     "funnel_conversion": _funnel,

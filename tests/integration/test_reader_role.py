@@ -37,6 +37,7 @@ QUERY_PARAMETERS = {
     "weeks": 8,
     "cohorts": 4,
     "per_category": 3,
+    "include_shop": False,
     "post_id": "c-000000000000",
     "author_id": "u-0000000000",
     "user_id": "u-0000000000",
@@ -46,6 +47,9 @@ FUNCTIONS = {
     "post_engagement": "select * from post_engagement('c-000000000000')",
     "author_trends": "select * from author_trends('u-0000000000')",
     "top_categories": "select * from top_categories(3)",
+    "top_categories with the shop": "select * from top_categories(3, true)",
+    "posting_time_patterns": "select * from posting_time_patterns()",
+    "is_shop_category": "select is_shop_category('Shop')",
 }
 # Each must be refused with SQLSTATE 42501 for the reader.
 FORBIDDEN = {

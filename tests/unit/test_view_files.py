@@ -24,12 +24,15 @@ def _write(directory: Path, path: str, text: str) -> None:
 def test_every_object_comes_after_the_objects_it_reads() -> None:
     views = discover_views()
     position = {view.name: index for index, view in enumerate(views)}
-    assert len(views) == len({view.path for view in views}) == 31
+    assert len(views) == len({view.path for view in views}) == 33
     for view in views:
         assert all(position[read] < position[view.name] for read in view.depends_on), view.name
     assert {"user_engagement"} <= views[position["top_users"]].depends_on
     assert views[position["post_engagement"]].depends_on == {"post_engagement_stats"}
     assert views[position["post_engagement"]].kind is ObjectKind.FUNCTION
+    # The content rankings call the function that says what a product page is.
+    for reader in ("top_pages", "category_stats", "top_authors_90d", "author_opportunities"):
+        assert "is_shop_category" in views[position[reader]].depends_on, reader
     # agent_conversion_drops reads agent_conversion_changes, which reads agent_names.
     assert views[position["agent_conversion_drops"]].depends_on == {"agent_conversion_changes"}
 

@@ -4,9 +4,11 @@ dead-letter topic. Its rate is records / (last database commit - process start):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common.child import free_port, python_module
+from bench.common.profiling import py_spy_command
 from bench.common.scratch import create_topic, delete_topics, scratch_database, unique_name
 from bench.common.watch import ChildRun
 from bench.peers.launch import Launched, launch
@@ -15,12 +17,30 @@ from bench.peers.pulse.metrics import LAST_COMMIT, RECORDS_TOTAL, MetricsProbe
 from bench.peers.pulse.offsets import offset_totals
 
 
+@dataclass(frozen=True, slots=True)
+class FilledDatabase:
+    """A database already holding facts (`bench.query --keep-as`): each run drains the
+    topic into a fresh copy of it, to show what a grown database costs the consumer."""
+
+    name: str
+    facts: int
+
+
 class PulseConsumer:
-    def __init__(self, *, aggregates: bool, profile_to: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        aggregates: bool,
+        profile_to: Path | None = None,
+        filled: FilledDatabase | None = None,
+    ) -> None:
         self.aggregates = aggregates
-        self.profile_to = profile_to  # run under cProfile, one stats file per thread here
+        self.profile_to = profile_to  # run under py-spy, collapsed stacks written here
+        self.filled = filled
         what = "every aggregate" if aggregates else "facts only"
-        self.name = f"Pulse, {what}" + (" (cProfile)" if profile_to else "")
+        self.name = f"Pulse, {what}" + (" (py-spy)" if profile_to else "")
+        if filled is not None:
+            self.name += f", on {filled.facts:,} facts"
 
     def command(self, workload: Workload, *, database_url: str, dlq: str, port: int) -> list[str]:
         args = [
@@ -36,7 +56,7 @@ class PulseConsumer:
         if not self.aggregates:
             args.append("--no-aggregates")
         if self.profile_to is not None:
-            return python_module("bench.common.profiled", str(self.profile_to), "consumer", *args)
+            return py_spy_command(self.profile_to, python_module("consumer", *args))
         return python_module("consumer", *args)
 
     def measure(self, workload: Workload, run: int) -> Measurement:
@@ -46,7 +66,8 @@ class PulseConsumer:
         bootstrap = workload.settings.kafka_bootstrap_servers
         create_topic(bootstrap, dlq, 1)
         try:
-            with scratch_database(workload.admin_database_url, database) as url:
+            template = self.filled.name if self.filled else None
+            with scratch_database(workload.admin_database_url, database, template=template) as url:
                 port = free_port()
                 probe = MetricsProbe(port)
                 launched = launch(

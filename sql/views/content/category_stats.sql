@@ -1,4 +1,8 @@
--- Categories by engagement received, all time, with their top author.
+-- Engagement received per category, all time, with its top author: the figures that
+-- `top_categories()` ranks (the ranking lives there, since whether product pages, the
+-- "Shop" category, take part is the caller's choice). Engagement is attributed by each
+-- event's own category; posts published count page_create events, so the average per post
+-- divides the engagement of every item seen by the posts whose creation was seen.
 create view category_stats as
 with
 
@@ -33,8 +37,8 @@ per_category as (
 
 final as (
     select
-        rank() over (order by per_category.total_engagements desc) as category_rank,
         per_category.category,
+        is_shop_category(per_category.category) as is_shop_category,
         per_category.authors,
         per_category.posts_published,
         per_category.total_engagements,
@@ -48,6 +52,6 @@ final as (
 )
 
 select * from final
-order by category_rank, category;
+order by total_engagements desc, category;
 
 grant select on category_stats to pulse_reader;

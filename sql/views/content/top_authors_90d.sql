@@ -1,24 +1,26 @@
--- Top authors per category over the last 90 UTC days (today included): posts published
--- and engagement received in that period, ranked within the category by engagement.
+-- Top authors per category over the posts published in the last 90 UTC days (today
+-- included), as seed 003's top_authors.sql counts them: each author's posts of the period
+-- with all the engagement those posts received (so the average per post is over the same
+-- posts as the engagement), ranked within the post's category by that engagement.
 create view top_authors_90d as
 with
 
-author_days as (
-    select * from author_category_daily_activity
-    where activity_date > (now() at time zone 'UTC')::date - 90
+posts as (
+    select * from content_items
+    where published_at >= ((now() at time zone 'UTC')::date - 89)::timestamp at time zone 'UTC'
 ),
 
 per_author as (
     select
         category,
         author_id,
-        sum(posts_published)::bigint as posts_published,
+        count(*) as posts_published,
         sum(views)::bigint as views,
         sum(likes)::bigint as likes,
         sum(comments)::bigint as comments,
         sum(shares)::bigint as shares,
         sum(engagements)::bigint as total_engagements
-    from author_days
+    from posts
     group by category, author_id
 ),
 
@@ -33,8 +35,8 @@ final as (
         comments,
         shares,
         total_engagements,
-        round(total_engagements::numeric / nullif(posts_published, 0), 2)
-            as avg_engagement_per_post
+        round(total_engagements::numeric / posts_published, 2) as avg_engagement_per_post,
+        is_shop_category(category) as is_shop_category
     from per_author
 )
 

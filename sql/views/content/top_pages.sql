@@ -1,10 +1,13 @@
 -- Top pages by actions: every action on the item (views, clicks, likes, comments,
 -- shares, edits and its creation), from the all-time totals kept on `content_items`.
+-- Content pages only: product pages ("Shop") are left out of this ranking
+-- (`sql/queries/top_pages.sql` ranks them too with include_shop).
 create view top_pages as
 with
 
 items as (
     select * from content_items
+    where not is_shop_category(category)
 ),
 
 final as (

@@ -1,0 +1,5 @@
+"""`python -m bench.scaling`: see bench/scaling/cli.py."""
+
+from bench.scaling.cli import main
+
+raise SystemExit(main())
