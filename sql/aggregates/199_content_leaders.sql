@@ -5,7 +5,7 @@
 -- the board nor touched has fewer actions than the 100th of its category before the
 -- batch, so it cannot be among the first 100 after it. A page whose category changed (a
 -- late first event) leaves a gap in its old category, which is re-ranked from all its
--- items. `198_content_leaders_lock` has made this the only transaction changing the board.
+-- items. `196_content_rankings_lock` has made this the only transaction changing the board.
 with
 
 board_size as (

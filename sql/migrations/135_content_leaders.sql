@@ -4,7 +4,7 @@
 -- grow, so a page off the board can only get on it in a batch that adds to it, and the
 -- first N pages of any set of categories (all, or all but the product pages) are on it for
 -- N up to 100: `top_pages.sql` ranks these few rows instead of every item. The batch keeps
--- it (sql/aggregates/198-199); the 100 is written in each of those files, in
+-- it (sql/aggregates/196, 199); the 100 is written in the latter, in
 -- sql/queries/top_pages.sql and in sql/reconcile/content_leaders.sql, each as a column
 -- `pages_per_category` (tests/unit/test_aggregates.py checks they agree).
 

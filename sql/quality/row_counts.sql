@@ -37,6 +37,12 @@ counted as (
     union all
     select 'content_leaders', count(*) from content_leaders
     union all
+    select 'post_publications', count(*) from post_publications
+    union all
+    select 'post_slot_activity', count(*) from post_slot_activity
+    union all
+    select 'author_category_daily_posts', count(*) from author_category_daily_posts
+    union all
     select 'content_daily_activity', count(*) from content_daily_activity
     union all
     select 'author_category_daily_activity', count(*) from author_category_daily_activity

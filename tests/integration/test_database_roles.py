@@ -102,6 +102,9 @@ PRIVILEGES: dict[str, tuple[str, str]] = {
     "product_sales": (_UPSERTED, "select"),
     "author_category_activity": (_UPSERTED, "select"),
     "content_leaders": ("select insert update delete", "select"),
+    "post_publications": (_UPSERTED, "select"),
+    "post_slot_activity": ("select insert update delete", "select"),
+    "author_category_daily_posts": ("select insert update delete", "select"),
     **dict.fromkeys(_VIEWS, ("", "select")),
 }
 KINDS = ("select", "insert", "update", "delete", "truncate", "references", "trigger")

@@ -7,7 +7,7 @@ off the board and move to another category."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pulse.sqlfiles import SQL_ROOT
-from tests.integration.handwritten import Pipeline, assert_no_drift, at, event, rows
+from tests.integration.handwritten import ANCHOR, Pipeline, assert_no_drift, at, event, rows
 
 pytestmark = pytest.mark.integration
 
@@ -92,11 +92,13 @@ def _pages(prefix: str, count: int, category: str, day: int) -> list[dict[str, A
 
 
 def test_the_leaderboard_keeps_each_categorys_first_100_pages(pipeline: Pipeline) -> None:
-    # 101 tech pages, created (1 action each); two health pages, h1 viewed 5 times.
+    # 101 tech pages, created (1 action each); two health pages, h1 viewed 5 times; a
+    # product page viewed 7 times (product pages rank only when asked: include_shop).
     first = [
         *_pages("t", 101, "tech", 1),
         *_pages("h", 2, "health", 1),
         *(_on("page_view", "h000", "a1", "health", at(2, i)) for i in range(5)),
+        *(_on("page_view", "shop1", "seller", "Shop", at(2, i)) for i in range(7)),
     ]
     pipeline.send(first)
     url = pipeline.database_url
@@ -104,7 +106,7 @@ def test_the_leaderboard_keeps_each_categorys_first_100_pages(pipeline: Pipeline
     # All 101 tech pages tie at 1 action: the 100th place is shared, so all stay.
     assert sorted(board) == sorted(
         [(f"t{n:03}", "tech", 1) for n in range(101)]
-        + [("h000", "health", 6), ("h001", "health", 1)]
+        + [("h000", "health", 6), ("h001", "health", 1), ("shop1", "Shop", 7)]
     )
 
     # Every tech page but t100 gets a view (2 actions): t100 is 101st and leaves. A late
@@ -117,7 +119,8 @@ def test_the_leaderboard_keeps_each_categorys_first_100_pages(pipeline: Pipeline
     pipeline.send(second)
     board = rows(url, BOARD)
     assert sorted(board) == sorted(
-        [(f"t{n:03}", "tech", 2) for n in range(100)] + [("h000", "health", 6), ("h001", "tech", 2)]
+        [(f"t{n:03}", "tech", 2) for n in range(100)]
+        + [("h000", "health", 6), ("h001", "tech", 2), ("shop1", "Shop", 7)]
     )
 
     # t100 overtakes them all with 2 views (3 actions); a new page t101 (1 action) ranks
@@ -131,7 +134,7 @@ def test_the_leaderboard_keeps_each_categorys_first_100_pages(pipeline: Pipeline
     board = rows(url, BOARD)
     assert ("t100", "tech", 3) in board
     assert ("t101", "tech", 1) not in board
-    assert len(board) == 103  # t100, then 101 tied at 2 in tech (100th shared), h000
+    assert len(board) == 104  # t100, 101 tied at 2 in tech (100th shared), h000, shop1
 
     # Late first events move t050-t052 to health: tech keeps 99 pages ahead of t101, which
     # gets on the board without an event of its own (tech is ranked again from all items).
@@ -142,7 +145,7 @@ def test_the_leaderboard_keeps_each_categorys_first_100_pages(pipeline: Pipeline
     assert sorted(board) == sorted(
         [(f"t{n:03}", "tech", 2) for n in range(100) if f"t{n:03}" not in moved_away]
         + [("t100", "tech", 3), ("h001", "tech", 2), ("t101", "tech", 1)]
-        + [("h000", "health", 6)]
+        + [("h000", "health", 6), ("shop1", "Shop", 7)]
         + [(page, "health", 3) for page in sorted(moved_away)]
     )
 
@@ -159,8 +162,103 @@ def test_the_leaderboard_keeps_each_categorys_first_100_pages(pipeline: Pipeline
         *(page(6, f"t{n:03}", "tech", 2) for n in range(100) if f"t{n:03}" not in moved_away),
         page(104, "t101", "tech", 1),
     ]
-    assert rows(url, TOP_PAGES, {"limit": 2}) == expected[:2]
+    pages = {"include_shop": False}
+    assert rows(url, TOP_PAGES, {"limit": 2, **pages}) == expected[:2]
     # Past 100 the ranking reads every item (104 here); its first 100 are the board's.
-    assert rows(url, TOP_PAGES, {"limit": 105}) == expected
-    assert rows(url, TOP_PAGES, {"limit": 100}) == expected[:100]
+    assert rows(url, TOP_PAGES, {"limit": 105, **pages}) == expected
+    assert rows(url, TOP_PAGES, {"limit": 100, **pages}) == expected[:100]
+    shop1 = (1, "shop1", "seller", "Shop", 7, 7, 0, 0, 0, 0)
+    h000_second = (2, *expected[0][1:])
+    with_shop = [shop1, h000_second]
+    assert rows(url, TOP_PAGES, {"limit": 2, "include_shop": True}) == with_shop
+    assert rows(url, TOP_PAGES, {"limit": 105, "include_shop": True})[:2] == with_shop
     assert_no_drift(url)
+
+
+POSTING_TIMES = (SQL_ROOT / "queries" / "posting_times.sql").read_text(encoding="utf-8")
+TOP_AUTHORS = (SQL_ROOT / "queries" / "top_authors.sql").read_text(encoding="utf-8")
+SLOTS = (
+    "select category, iso_weekday, hour_of_day, posts, views, likes, comments, shares,"
+    " engagements from post_slot_activity"
+)
+POST_DAYS = (
+    "select published_date, author_id, category, posts, views, likes, comments, shares,"
+    " engagements from author_category_daily_posts"
+)
+
+
+def test_post_rollups_follow_posts_published_late_moved_and_reattributed(
+    pipeline: Pipeline,
+) -> None:
+    # Day numbers relative to ANCHOR, a Monday (day 1 a Tuesday, 3 a Thursday, 4 a Friday).
+    p2_view = _on("page_view", "p2", "a1", "tech", at(2, 11))
+    first = [
+        _on("page_create", "p1", "a1", "tech", at(1, 10)),  # Tuesday 10h
+        *(_on("page_view", "p1", "a1", "tech", at(2, 9 + i)) for i in range(3)),
+        _on("like", "p1", "a1", "tech", at(2, 13)),
+        _on("page_create", "p2", "a1", "tech", at(1, 10, 30)),  # Tuesday 10h too
+        p2_view,
+        _on("page_create", "p3", "a2", "tech", at(3, 15)),  # Thursday 15h
+        *(_on("page_view", "q1", "a3", "health", at(2, i)) for i in range(2)),  # no post yet
+    ]
+    pipeline.send(first)
+    url = pipeline.database_url
+    day = _day_of
+    assert sorted(rows(url, SLOTS)) == [
+        ("tech", 2, 10, 2, 4, 1, 0, 0, 5),  # p1 (3 views, a like) and p2 (a view)
+        ("tech", 4, 15, 1, 0, 0, 0, 0, 0),  # p3
+    ]
+    assert sorted(rows(url, POST_DAYS)) == [
+        (day(1), "a1", "tech", 2, 4, 1, 0, 0, 5),
+        (day(3), "a2", "tech", 1, 0, 0, 0, 0, 0),
+    ]
+
+    second = [
+        # q1 becomes a post on Friday 9h, with its two earlier views and one more.
+        _on("page_create", "q1", "a3", "health", at(4, 9)),
+        _on("page_view", "q1", "a3", "health", at(4, 10)),
+        # A late, earlier page_create moves p1 to Monday 23h (day 0), with a new view.
+        _on("page_create", "p1", "a1", "tech", at(0, 23)),
+        _on("page_view", "p1", "a1", "tech", at(5)),
+        # A late first event of p3 (before its creation) makes it a4's, in health.
+        _on("page_view", "p3", "a4", "health", at(2, 20)),
+        p2_view,  # sent again
+    ]
+    pipeline.send(second)
+    assert sorted(rows(url, SLOTS)) == [
+        ("health", 4, 15, 1, 1, 0, 0, 0, 1),  # p3
+        ("health", 5, 9, 1, 3, 0, 0, 0, 3),  # q1
+        ("tech", 1, 23, 1, 4, 1, 0, 0, 5),  # p1
+        ("tech", 2, 10, 1, 1, 0, 0, 0, 1),  # p2 (p1 taken back: 3 views and a like)
+    ]  # (tech, Thursday 15h) lost p3: deleted
+    assert sorted(rows(url, POST_DAYS)) == [
+        (day(0), "a1", "tech", 1, 4, 1, 0, 0, 5),
+        (day(1), "a1", "tech", 1, 1, 0, 0, 0, 1),
+        (day(3), "a4", "health", 1, 1, 0, 0, 0, 1),
+        (day(4), "a3", "health", 1, 3, 0, 0, 0, 3),
+    ]
+
+    pct = Decimal
+    # Total engagement 10: p1 half of it, q1 three tenths, p2 and p3 one tenth each.
+    assert rows(url, POSTING_TIMES, {"limit": 10, "include_shop": False}) == [
+        ("Monday", 23, 1, 4, 1, 0, 0, 5, pct("5.00"), pct("50.00")),
+        ("Friday", 9, 1, 3, 0, 0, 0, 3, pct("3.00"), pct("30.00")),
+        ("Tuesday", 10, 1, 1, 0, 0, 0, 1, pct("1.00"), pct("10.00")),
+        ("Thursday", 15, 1, 1, 0, 0, 0, 1, pct("1.00"), pct("10.00")),
+    ]
+    # (category, category rank, overall rank, author, posts, views, likes, comments,
+    # shares, engagements, average): all published within the last 90 days.
+    assert rows(url, TOP_AUTHORS, {"per_category": 3, "include_shop": False}) == [
+        ("health", 1, 2, "a3", 1, 3, 0, 0, 0, 3, pct("3.00")),
+        ("health", 2, 3, "a4", 1, 1, 0, 0, 0, 1, pct("1.00")),
+        ("tech", 1, 1, "a1", 2, 5, 1, 0, 0, 6, pct("3.00")),
+    ]
+    coaching = "select author_id, category, posts, engagements from author_opportunities"
+    assert sorted(rows(url, coaching)) == [
+        ("a1", "tech", 2, 6), ("a3", "health", 1, 3), ("a4", "health", 1, 1),
+    ]  # fmt: skip
+    assert_no_drift(url)
+
+
+def _day_of(offset: int) -> date:
+    return ANCHOR + timedelta(days=offset)

@@ -69,8 +69,9 @@ def test_batch_statements_read_only_the_new_facts(name: str) -> None:
     # their active days, both written earlier in the same transaction.
     if name.endswith("weekly_cohort_activity"):
         sources |= {"user_weekly_activity", "user_active_days", "unnest"}
-    # The content leaderboard ranks the touched pages by the totals 060 has just updated.
-    if name.endswith("content_leaders"):
+    # The content leaderboard ranks the touched pages by the totals 060 has just updated;
+    # the post rollups read them for the posts a batch may publish or attribute elsewhere.
+    if name.endswith(("content_leaders", "published_posts")):
         sources.add("content_items")
     ctes = set(re.findall(r"^(\w+) as \(", text, re.MULTILINE))
     assert reads - ctes - sources - {"lateral"} == set(), reads
