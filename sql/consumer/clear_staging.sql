@@ -3,3 +3,4 @@
 delete from incoming_events;
 delete from inserted_events;
 delete from incoming_calls;
+delete from incoming_catalog;

@@ -1,6 +1,7 @@
 -- Drift of the offset ledger `partition_offsets`: a partition whose facts_stored differs
 -- from the facts that came from it, or whose counts do not add up to the offsets it
 -- covers (the table's check constraint refuses such a commit; a hand edit could not).
+-- The facts of a catalog partition are the dimension versions it stored.
 with
 
 stored as (
@@ -15,12 +16,24 @@ stored as (
     from partition_offsets
 ),
 
+lineage as (
+    select source_topic, source_partition from events
+    union all
+    select source_topic, source_partition from dim_product
+    union all
+    select source_topic, source_partition from dim_post
+    union all
+    select source_topic, source_partition from dim_author
+    union all
+    select source_topic, source_partition from dim_agent
+),
+
 recomputed as (
     select
         source_topic as topic,
         source_partition as kafka_partition,
         count(*) as facts_stored
-    from events
+    from lineage
     group by source_topic, source_partition
 ),
 

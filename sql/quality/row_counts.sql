@@ -7,6 +7,14 @@ counted as (
     union all
     select 'dim_date', count(*) from dim_date
     union all
+    select 'dim_product', count(*) from dim_product
+    union all
+    select 'dim_post', count(*) from dim_post
+    union all
+    select 'dim_author', count(*) from dim_author
+    union all
+    select 'dim_agent', count(*) from dim_agent
+    union all
     select 'event_counts_per_minute', count(*) from event_counts_per_minute
     union all
     select 'event_counts_per_hour', count(*) from event_counts_per_hour

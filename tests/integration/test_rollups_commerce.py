@@ -115,10 +115,11 @@ def test_funnel_days_and_product_totals_follow_late_and_repeated_events(
         ("p2", "EUR", 1, 0, 1, 1, pct("5.50")),  # u4, counted once
         ("p3", "USD", 0, 0, 1, 7, pct("7.00")),  # u9
     ]
+    # (No catalog was sent: no product names and categories.)
     assert rows(url, POPULARITY, {"limit": 10}) == [
-        ("EUR", 1, "p2", 1, 1, 1, pct("5.50"), pct("100.00")),
-        ("USD", 1, "p3", 0, 1, 7, pct("7.00"), None),
-        ("USD", 2, "p1", 2, 2, 5, pct("49.97"), pct("100.00")),
+        ("EUR", 1, "p2", 1, 1, 1, pct("5.50"), pct("100.00"), None, None),
+        ("USD", 1, "p3", 0, 1, 7, pct("7.00"), None, None, None),
+        ("USD", 2, "p1", 2, 2, 5, pct("49.97"), pct("100.00"), None, None),
     ]
     assert rows(url, POPULARITY, {"limit": 1}) == rows(url, POPULARITY, {"limit": 10})[:2]
     assert_no_drift(url)

@@ -77,8 +77,9 @@ def test_category_totals_per_author_add_up_through_late_and_repeated_events(
         ("a3", "health", 1, 2, 0, 1, 1, 4),
     ]
     # tech: 2 authors, 2 posts, 6 engagements; a1 and a2 tie at 3, the first by id leads.
-    tech = (1, "tech", 2, 2, 6, Decimal("3.00"), "a1", 3)
-    health = (2, "health", 1, 1, 4, Decimal("4.00"), "a3", 4)
+    # (No catalog was sent: the top author's name is null.)
+    tech = (1, "tech", 2, 2, 6, Decimal("3.00"), "a1", 3, None)
+    health = (2, "health", 1, 1, 4, Decimal("4.00"), "a3", 4, None)
     assert rows(url, "select * from top_categories(5)") == [tech, health]
     assert rows(url, "select * from top_categories(1)") == [tech]
     assert_no_drift(url)
@@ -149,10 +150,11 @@ def test_the_leaderboard_keeps_each_categorys_first_100_pages(pipeline: Pipeline
         + [(page, "health", 3) for page in sorted(moved_away)]
     )
 
-    # (rank, content_id, author, category, actions, views, likes, comments, shares, edits):
-    # h000 leads with 6; t050-t052 (health now) and t100 tie at 3; 98 pages at 2; t101.
+    # (rank, content_id, author, category, actions, views, likes, comments, shares, edits,
+    # title, author name; no catalog was sent, so no names): h000 leads with 6; t050-t052
+    # (health now) and t100 tie at 3; 98 pages at 2; t101.
     def page(rank: int, content_id: str, category: str, actions: int) -> tuple[Any, ...]:
-        return (rank, content_id, "a1", category, actions, actions - 1, 0, 0, 0, 0)
+        return (rank, content_id, "a1", category, actions, actions - 1, 0, 0, 0, 0, None, None)
 
     expected = [
         page(1, "h000", "health", 6),
@@ -167,7 +169,7 @@ def test_the_leaderboard_keeps_each_categorys_first_100_pages(pipeline: Pipeline
     # Past 100 the ranking reads every item (104 here); its first 100 are the board's.
     assert rows(url, TOP_PAGES, {"limit": 105, **pages}) == expected
     assert rows(url, TOP_PAGES, {"limit": 100, **pages}) == expected[:100]
-    shop1 = (1, "shop1", "seller", "Shop", 7, 7, 0, 0, 0, 0)
+    shop1 = (1, "shop1", "seller", "Shop", 7, 7, 0, 0, 0, 0, None, None)
     h000_second = (2, *expected[0][1:])
     with_shop = [shop1, h000_second]
     assert rows(url, TOP_PAGES, {"limit": 2, "include_shop": True}) == with_shop
@@ -247,11 +249,12 @@ def test_post_rollups_follow_posts_published_late_moved_and_reattributed(
         ("Thursday", 15, 1, 1, 0, 0, 0, 1, pct("1.00"), pct("10.00")),
     ]
     # (category, category rank, overall rank, author, posts, views, likes, comments,
-    # shares, engagements, average): all published within the last 90 days.
+    # shares, engagements, average, name, home category): all published within the last
+    # 90 days; no catalog was sent, so no names.
     assert rows(url, TOP_AUTHORS, {"per_category": 3, "include_shop": False}) == [
-        ("health", 1, 2, "a3", 1, 3, 0, 0, 0, 3, pct("3.00")),
-        ("health", 2, 3, "a4", 1, 1, 0, 0, 0, 1, pct("1.00")),
-        ("tech", 1, 1, "a1", 2, 5, 1, 0, 0, 6, pct("3.00")),
+        ("health", 1, 2, "a3", 1, 3, 0, 0, 0, 3, pct("3.00"), None, None),
+        ("health", 2, 3, "a4", 1, 1, 0, 0, 0, 1, pct("1.00"), None, None),
+        ("tech", 1, 1, "a1", 2, 5, 1, 0, 0, 6, pct("3.00"), None, None),
     ]
     coaching = "select author_id, category, posts, engagements from author_opportunities"
     assert sorted(rows(url, coaching)) == [
