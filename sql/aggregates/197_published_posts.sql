@@ -4,14 +4,14 @@
 --
 -- A post keeps its attribution (author, category, publication) in `post_publications`.
 -- The batch's views, likes, comments and shares of a post are added where it is
--- attributed. Only a batch event at or before the item's first one (its author and
--- category come from its earliest event) or a page_create (the first makes the item a
--- post, an earlier one moves its publication) can change that: for those items alone the
--- current row of `content_items` (`060_content_items` has updated it) is read, and a
--- post whose attribution changed takes its counts before this batch (the current ones
--- minus the batch's) back from the old rows and puts its current counts on the new ones.
--- `196_content_rankings_lock` makes this the only transaction changing these tables, so
--- the attributions read here are current. Rows go in key order.
+-- attributed. Only a page_create (the first makes the item a post, an earlier one moves
+-- its publication) or an event that becomes the item's first (its author and category
+-- come from its earliest event) can change that: for those posts alone the stored
+-- attribution is read, and a post whose attribution changed takes its counts before this
+-- batch (the current ones minus the batch's) back from the old rows and puts its current
+-- counts on the new ones. The posts' current rows are those `060_content_items` left in
+-- `touched_content_items`. `196_content_rankings_lock` makes this the only transaction
+-- changing these tables, so the attributions read here are current. Rows go in key order.
 with
 
 levels as (
@@ -34,72 +34,55 @@ batch_items as (
     group by events.content_id
 ),
 
-attributed as (
+-- The batch's posts, as they are now.
+batch_posts as (
     select
-        batch_items.*,
-        stored.author_id,
-        stored.category,
-        stored.published_at,
-        stored.first_seen_at
+        batch_items.content_id,
+        batch_items.has_page_create
+        or batch_items.first_event_at = items.first_seen_at as may_have_moved,
+        batch_items.views as batch_views,
+        batch_items.likes as batch_likes,
+        batch_items.comments as batch_comments,
+        batch_items.shares as batch_shares,
+        batch_items.engagements as batch_engagements,
+        items.author_id,
+        items.category,
+        items.published_at,
+        items.views,
+        items.likes,
+        items.comments,
+        items.shares,
+        items.engagements
     from batch_items
+    inner join touched_content_items as items on batch_items.content_id = items.content_id
+    where items.published_at is not null
+),
+
+-- Posts whose attribution this batch cannot have changed.
+kept as (
+    select * from batch_posts
+    where not may_have_moved
+),
+
+-- The others, with the attribution they had before this batch (none: not a post yet).
+rechecked as (
+    select
+        batch_posts.*,
+        stored.author_id as old_author_id,
+        stored.category as old_category,
+        stored.published_at as old_published_at
+    from batch_posts
     left join lateral (
-        -- offset 0: one primary-key probe per item, never a scan of every post.
+        -- offset 0: one primary-key probe per post, never a scan of every post.
         select
             publications.author_id,
             publications.category,
-            publications.published_at,
-            publications.first_seen_at
+            publications.published_at
         from post_publications as publications
-        where publications.content_id = batch_items.content_id
+        where publications.content_id = batch_posts.content_id
         offset 0
     ) as stored on true
-),
-
--- Posts whose attribution this batch cannot change.
-kept as (
-    select * from attributed
-    where
-        published_at is not null
-        and not has_page_create
-        and first_event_at > first_seen_at
-),
-
--- Items this batch may have made a post or attributed elsewhere, with their current row.
-rechecked as (
-    select
-        attributed.content_id,
-        attributed.author_id as old_author_id,
-        attributed.category as old_category,
-        attributed.published_at as old_published_at,
-        attributed.first_seen_at as old_first_seen_at,
-        attributed.views as batch_views,
-        attributed.likes as batch_likes,
-        attributed.comments as batch_comments,
-        attributed.shares as batch_shares,
-        attributed.engagements as batch_engagements,
-        items.*
-    from attributed
-    inner join lateral (
-        select
-            stored.author_id,
-            stored.category,
-            stored.published_at,
-            stored.first_seen_at,
-            stored.views,
-            stored.likes,
-            stored.comments,
-            stored.shares,
-            stored.engagements
-        from content_items as stored
-        where stored.content_id = attributed.content_id
-        offset 0
-    ) as items on true
-    where
-        attributed.has_page_create
-        or (
-            attributed.published_at is not null
-            and attributed.first_event_at <= attributed.first_seen_at
-        )
+    where batch_posts.may_have_moved
 ),
 
 moved as (
@@ -117,11 +100,11 @@ changes as (
         category,
         published_at,
         0 as posts,
-        views,
-        likes,
-        comments,
-        shares,
-        engagements
+        batch_views as views,
+        batch_likes as likes,
+        batch_comments as comments,
+        batch_shares as shares,
+        batch_engagements as engagements
     from kept
     union all
     select
@@ -171,23 +154,20 @@ saved_attributions as (
         content_id,
         author_id,
         category,
-        published_at,
-        first_seen_at
+        published_at
     )
     select
         content_id,
         author_id,
         category,
-        published_at,
-        first_seen_at
+        published_at
     from moved
-    where is_moved or first_seen_at <> old_first_seen_at
+    where is_moved
     order by content_id
     on conflict (content_id) do update set
         author_id = excluded.author_id,
         category = excluded.category,
-        published_at = excluded.published_at,
-        first_seen_at = excluded.first_seen_at
+        published_at = excluded.published_at
 ),
 
 per_slot as (

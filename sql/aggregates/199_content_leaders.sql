@@ -1,6 +1,6 @@
 -- The leading pages per category (migration 135): the board is re-ranked with the
--- current totals of the pages this batch touched (read from `content_items`, which
--- `060_content_items` has updated), and every page ranked in its category's first 100
+-- current totals of the pages this batch touched (kept by `060_content_items` in the
+-- batch's `touched_content_items`), and every page ranked in its category's first 100
 -- (ties included) stays or gets on it; the others leave. That is exact: a page neither on
 -- the board nor touched has fewer actions than the 100th of its category before the
 -- batch, so it cannot be among the first 100 after it. A page whose category changed (a
@@ -12,29 +12,13 @@ board_size as (
     select 100 as pages_per_category
 ),
 
-batch_items as (
-    select distinct content_id
-    from inserted_events
-    where content_id is not null
-),
-
 touched as (
+    -- The pages this batch touched, with their new totals (`060_content_items`).
     select
-        items.content_id,
-        items.category,
-        items.actions
-    from batch_items
-    inner join lateral (
-        -- offset 0: one primary-key probe per item, never a scan of them all.
-        select
-            stored.content_id,
-            stored.category,
-            stored.views + stored.clicks + stored.likes + stored.comments + stored.shares
-            + stored.edits + stored.creates as actions
-        from content_items as stored
-        where stored.content_id = batch_items.content_id
-        offset 0
-    ) as items on true
+        content_id,
+        category,
+        actions
+    from touched_content_items
 ),
 
 board as (
@@ -43,6 +27,28 @@ board as (
         category,
         actions
     from content_leaders
+),
+
+-- The lowest actions on the board per category: a page that was not on it and stays
+-- below that cannot get on it (the 100 above it are still there, with as many or more).
+thresholds as (
+    select
+        category,
+        min(actions) as lowest_actions,
+        count(*) as pages
+    from board
+    group by category
+),
+
+contenders as (
+    select touched.*
+    from touched
+    left join thresholds on touched.category = thresholds.category
+    where
+        thresholds.category is null
+        or thresholds.pages < (select pages_per_category from board_size)
+        or touched.actions >= thresholds.lowest_actions
+        or exists (select from board where board.content_id = touched.content_id)
 ),
 
 left_categories as (
@@ -64,7 +70,7 @@ candidates as (
         content_id,
         category,
         actions
-    from touched
+    from contenders
     union
     select
         items.content_id,

@@ -17,10 +17,7 @@ create table post_publications (
     content_id text primary key,
     author_id text not null,
     category text not null,
-    published_at timestamptz not null,
-    -- The item's first_seen_at when it was attributed: only a batch event at or before it
-    -- can change the author and category (or the publication, with a page_create).
-    first_seen_at timestamptz not null
+    published_at timestamptz not null
 );
 
 create table post_slot_activity (
@@ -58,13 +55,12 @@ create index author_category_daily_posts_emptied on author_category_daily_posts 
 where posts = 0;
 
 -- The posts stored before this migration.
-insert into post_publications (content_id, author_id, category, published_at, first_seen_at)
+insert into post_publications (content_id, author_id, category, published_at)
 select
     content_id,
     author_id,
     category,
-    published_at,
-    first_seen_at
+    published_at
 from content_items
 where published_at is not null
 order by content_id;

@@ -9,8 +9,7 @@ stored as (
         content_id,
         author_id,
         category,
-        published_at,
-        first_seen_at
+        published_at
     from post_publications
 ),
 
@@ -23,8 +22,7 @@ firsts as (
     select distinct on (content_id)
         content_id,
         author_id,
-        category,
-        occurred_at as first_seen_at
+        category
     from content_events
     order by content_id, occurred_at, event_id
 ),
@@ -43,8 +41,7 @@ recomputed as (
         firsts.content_id,
         firsts.author_id,
         firsts.category,
-        publications.published_at,
-        firsts.first_seen_at
+        publications.published_at
     from firsts
     inner join publications on firsts.content_id = publications.content_id
 ),
