@@ -114,6 +114,19 @@ PRIVILEGES: dict[str, tuple[str, str]] = {
     # Data-quality runs: stored by `consumer check` and the consumer's job, which also
     # prunes those past 90 days (sql/quality/store_results.sql).
     "quality_results": ("select insert delete", "select"),
+    # Rollups of issue 17 (migrations 130-): a user-day is inserted once; a count that a
+    # late day or a late signup brings down to 0 is deleted.
+    "user_active_days": ("select insert", "select"),
+    "active_user_days_by_gap": ("select insert update delete", "select"),
+    "user_signup_cohorts": (_UPSERTED, "select"),
+    "weekly_cohort_activity": ("select insert update delete", "select"),
+    "daily_session_funnels": ("select insert update delete", "select"),
+    "product_sales": (_UPSERTED, "select"),
+    "author_category_activity": (_UPSERTED, "select"),
+    "content_leaders": ("select insert update delete", "select"),
+    "post_publications": (_UPSERTED, "select"),
+    "post_slot_activity": ("select insert update delete", "select"),
+    "author_category_daily_posts": ("select insert update delete", "select"),
     # The catalog's SCD2 dimensions (migration 100): the batch transaction inserts
     # versions and ends earlier ones (update); never deletes one.
     **dict.fromkeys(("dim_product", "dim_post", "dim_author", "dim_agent"), (_UPSERTED, "select")),

@@ -1,24 +1,12 @@
 -- Products by units sold, all time, per currency; with the cart activity that led there.
--- Each product's name and category come from the catalog's current rows (null until it
+-- Read from the all-time totals per product (`product_sales`, migration 133). Each
+-- product's name and category come from the catalog's current rows (null until it
 -- delivered them; the product is ranked all the same).
 create view product_popularity as
 with
 
-product_days as (
-    select * from product_daily_sales
-),
-
 totals as (
-    select
-        product_id,
-        currency,
-        sum(cart_adds)::bigint as cart_adds,
-        sum(cart_removes)::bigint as cart_removes,
-        sum(orders)::bigint as orders,
-        sum(units_sold)::bigint as units_sold,
-        sum(revenue) as revenue
-    from product_days
-    group by product_id, currency
+    select * from product_sales
 ),
 
 products as (

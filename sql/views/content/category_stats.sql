@@ -7,18 +7,14 @@
 create view category_stats as
 with
 
-author_days as (
-    select * from author_category_daily_activity
-),
-
 per_author as (
+    -- The all-time totals per author and category (migration 134): one row each.
     select
         category,
         author_id,
-        sum(posts_published)::bigint as posts_published,
-        sum(engagements)::bigint as engagements
-    from author_days
-    group by category, author_id
+        posts_published,
+        engagements
+    from author_category_activity
 ),
 
 top_authors as (

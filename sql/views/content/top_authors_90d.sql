@@ -9,15 +9,17 @@ create view top_authors_90d as
 with
 
 posts as (
-    select * from content_items
-    where published_at >= ((now() at time zone 'UTC')::date - 89)::timestamp at time zone 'UTC'
+    -- The posts per day of publication, author and category (`author_category_daily_posts`,
+    -- migration 136), each day's row with its posts' engagement.
+    select * from author_category_daily_posts
+    where published_date >= (now() at time zone 'UTC')::date - 89
 ),
 
 per_author as (
     select
         category,
         author_id,
-        count(*) as posts_published,
+        sum(posts)::bigint as posts_published,
         sum(views)::bigint as views,
         sum(likes)::bigint as likes,
         sum(comments)::bigint as comments,
