@@ -6,34 +6,24 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from collections.abc import Sequence
-from functools import partial
-from types import FrameType
-from typing import Any
 
 import psycopg
-from kafka import KafkaConsumer
-from kafka.errors import KafkaError
-from prometheus_client import CollectorRegistry
 
 from consumer.deadletters.cli import add_dlq_parser, run_dlq
-from consumer.deadletters.publisher import DeadLetterPublisher
-from consumer.ingest.loop import ConsumerLoop, LoopOptions
-from consumer.ingest.records import install as install_record_reader
-from consumer.observe.endpoint import serve_metrics
-from consumer.observe.metrics import ConsumerMetrics
-from consumer.quality.cli import add_check_parser, run_check, start_quality_job
-from consumer.retention.cli import add_retention_parser, run_retention, start_maintenance_job
+from consumer.ingest.batch import Limits
+from consumer.ingest.loop import LoopOptions
+from consumer.quality.cli import add_check_parser, run_check
+from consumer.retention.cli import add_retention_parser, run_retention
+from consumer.run import run as run_consumer
+from consumer.store.catalog_reconcile import check_catalog_against_topic
 from consumer.store.database import Database
 from consumer.store.ledger_topic import check_ledger_against_topic
-from consumer.store.migrations import ensure_current, migrate
-from consumer.store.partitions import EventPartitions, PartitionSpan
+from consumer.store.migrations import migrate
 from consumer.store.reconcile import format_report, reconcile_database
 from pulse.cli_help import ENV_NOTE, setting_option
-from pulse.errors import PulseError, ServiceUnavailableError
-from pulse.kafka_client import open_client
+from pulse.errors import PulseError
 from pulse.kafka_security import kafka_security
 from pulse.logs import configure_logging
 from pulse.secrets import redact, settings_secrets
@@ -43,7 +33,8 @@ logger = logging.getLogger("consumer")
 
 RUN_HELP = (
     "Consume activity events into PostgreSQL: validate each record, dead-letter the bad "
-    "ones, and write facts, aggregates and offsets in one transaction per batch."
+    "ones, and write facts, aggregates and offsets in one transaction per batch. The "
+    "catalog topic is consumed alongside into the dimensions, the same way."
 )
 
 
@@ -56,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     _connection_flags(run)
     setting_option(run, "--topic", "kafka_topic", metavar="NAME")
     setting_option(run, "--dlq-topic", "kafka_dlq_topic", metavar="NAME")
+    setting_option(run, "--catalog-topic", "kafka_catalog_topic", metavar="NAME")
+    setting_option(run, "--catalog-dlq-topic", "kafka_catalog_dlq_topic", metavar="NAME")
     setting_option(run, "--group", "kafka_group_id", metavar="ID")
     setting_option(run, "--metrics-host", "metrics_host", metavar="HOST")
     setting_option(run, "--metrics-port", "metrics_port", type=int, metavar="PORT")
@@ -87,10 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     setting_option(migrate_parser, "--log-level", "log_level", metavar="LEVEL")
     check = commands.add_parser(
         "reconcile",
-        help="recompute every aggregate from the facts; exit 1 if any differs",
+        help="recompute every aggregate from the facts and compare the dimensions with the "
+        "catalog topic; exit 1 if any differs",
         epilog=ENV_NOTE,
     )
     _connection_flags(check)
+    setting_option(check, "--catalog-topic", "kafka_catalog_topic", metavar="NAME")
     check.add_argument(
         "--examples",
         dest="reconcile_examples",
@@ -130,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         if command in commands:
             return commands[command]()
-        return _run(settings, LoopOptions(exit_when_idle_s=exit_when_idle_s))
+        return run_consumer(settings, LoopOptions(exit_when_idle_s=exit_when_idle_s))
     except PulseError as exc:
         print(redact(f"error: {exc}", settings_secrets(args)), file=sys.stderr)
         return 1
@@ -159,19 +154,27 @@ def _apply_migrations(database: Database) -> None:
         logger.info("migrations applied", extra={"applied": ",".join(applied)})
 
 
-def _ensure_schema(database: Database) -> None:
-    with database.connect() as conn:
-        applied = ensure_current(conn)
-    if applied:
-        logger.info("migrations applied", extra={"applied": ",".join(applied)})
-
-
 def _reconcile(settings: Settings, *, examples: int) -> int:
-    """Exit 0 only when every aggregate equals its recomputation from the facts and the
-    offset ledger agrees with the facts and with the topic."""
+    """Exit 0 only when every aggregate equals its recomputation from the facts, the offset
+    ledger agrees with the facts and with the topic, and every dimension with the catalog
+    topic's latest versions."""
     url = settings.database_url.get_secret_value()
     results = reconcile_database(url, examples=examples)
+    catalog = check_catalog_against_topic(
+        url,
+        settings.kafka_bootstrap_servers,
+        topic=settings.kafka_catalog_topic,
+        limits=Limits.from_settings(settings),
+        examples=examples,
+        **kafka_security(settings),
+    )
+    results += catalog.results
     print(format_report(results))
+    if not catalog.checked:
+        print(
+            f"\nthe dimensions were not compared with {settings.kafka_catalog_topic}: no "
+            f"Kafka broker answers at {settings.kafka_bootstrap_servers}"
+        )
     topic = check_ledger_against_topic(
         url, settings.kafka_bootstrap_servers, **kafka_security(settings)
     )
@@ -187,108 +190,3 @@ def _reconcile(settings: Settings, *, examples: int) -> int:
         print(f"\nthe ledger fits the topic ({topic.lag} records not read yet)")
     exact = all(result.drift == 0 for result in results) and not topic.problems
     return 0 if exact else 1
-
-
-def _run(settings: Settings, options: LoopOptions) -> int:
-    partitions = EventPartitions(PartitionSpan.from_settings(settings))
-    database = Database(settings.database_url.get_secret_value(), partitions=partitions)
-    database.check()
-    _ensure_schema(database)
-    registry = CollectorRegistry()
-    metrics = ConsumerMetrics(registry)
-    quality = start_quality_job(settings, registry)
-    maintenance = start_maintenance_job(settings)
-    metrics_port = serve_metrics(settings, registry)
-    kafka, dead_letters = _connect_kafka(settings)
-    loop = ConsumerLoop(
-        settings,
-        metrics=metrics,
-        database=database,
-        kafka=kafka,
-        dead_letters=dead_letters,
-        options=options,
-    )
-    _install_signal_handlers(loop)
-    logger.info(
-        "consuming",
-        extra={
-            "topic": settings.kafka_topic,
-            "group": settings.kafka_group_id,
-            "metrics": f"http://{settings.metrics_host}:{metrics_port}/metrics",
-        },
-    )
-    try:
-        loop.run()
-    finally:
-        quality.stop()
-        maintenance.stop()
-        kafka.close(autocommit=False)
-        dead_letters.close()
-        database.discard()
-    logger.info("stopped")
-    return 0
-
-
-def _connect_kafka(settings: Settings) -> tuple[KafkaConsumer, DeadLetterPublisher]:
-    # Fail fast at start-up with a clear message; once running, outages are retried.
-    security = kafka_security(settings)
-    common: dict[str, Any] = {
-        "bootstrap_servers": settings.kafka_bootstrap_servers,
-        "bootstrap_timeout_ms": 10_000,
-        # kafka-python backs off up to 30 s between reconnects: after a broker restart
-        # the consumer would sit idle that long. Java clients cap it at 1 s.
-        "reconnect_backoff_max_ms": 1000,
-        **security,
-    }
-    opened = partial(
-        open_client, bootstrap_servers=settings.kafka_bootstrap_servers, security=security
-    )
-    try:
-        kafka = opened(
-            partial(
-                KafkaConsumer,
-                **common,
-                group_id=settings.kafka_group_id,
-                client_id=f"{settings.kafka_group_id}-consumer",
-                enable_auto_commit=False,
-                auto_offset_reset=settings.kafka_auto_offset_reset,
-                max_poll_records=settings.batch_max_records,
-                session_timeout_ms=settings.kafka_session_timeout_ms,
-                heartbeat_interval_ms=max(settings.kafka_session_timeout_ms // 4, 500),
-                # Also the rebalance timeout: the client's default of 5 minutes let one
-                # rebalance stall that long when a member left in the middle of it.
-                max_poll_interval_ms=settings.kafka_max_poll_interval_ms,
-                fetch_max_bytes=min(52_428_800, settings.batch_max_bytes),
-                # Records of aborted transactions are never stored (DESIGN.md, point 8).
-                isolation_level="read_committed",
-            )
-        )
-        install_record_reader(kafka)
-        dead_letters = opened(
-            partial(
-                DeadLetterPublisher,
-                **common,
-                topic=settings.kafka_dlq_topic,
-                group_id=settings.kafka_group_id,
-            )
-        )
-    except KafkaError as exc:
-        raise ServiceUnavailableError(
-            f"no Kafka broker answers at {settings.kafka_bootstrap_servers} ({exc}). Is it "
-            "running (`make up`), and is KAFKA_BOOTSTRAP_SERVERS right?"
-        ) from None
-    return kafka, dead_letters
-
-
-def _install_signal_handlers(loop: ConsumerLoop) -> None:
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        logger.info("stop requested; finishing the current batch", extra={"signal": signum})
-        loop.request_stop()
-
-    def override_breaker(_signum: int, _frame: FrameType | None) -> None:
-        logger.info("SIGUSR1: the operator lets the invalid records through")
-        loop.request_breaker_override()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGUSR1, override_breaker)

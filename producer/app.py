@@ -15,6 +15,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from producer.catalog_feed import CatalogFeed
+from producer.catalog_publisher import CatalogSender
 from producer.clock import (
     DAY_US,
     HOUR_US,
@@ -117,19 +119,15 @@ class Run:
     partitions: int
     replication_factor: int
     connect_timeout_ms: int
+    # The catalog's publisher, on KAFKA_CATALOG_TOPIC (None: events only).
+    connect_catalog: Callable[[], Publisher] | None = None
 
     def execute(self, *, truth_path: Path | None, progress: bool) -> Summary:
         check_reachable(self.settings.kafka_bootstrap_servers, self.connect_timeout_ms)
-        ensure_topic(
-            bootstrap_servers=self.settings.kafka_bootstrap_servers,
-            topic=self.settings.kafka_topic,
-            partitions=self.partitions,
-            replication_factor=self.replication_factor,
-            timeout_ms=self.connect_timeout_ms,
-            security=kafka_security(self.settings),
-        )
+        self._ensure_topic(self.settings.kafka_topic)
         publisher = self.connect()
         summary = Summary(topic=self.settings.kafka_topic, seed=self.seed)
+        catalog = self._open_catalog(summary)
         # The world is built and lives until the end: moving it out of the collector's
         # sight spares every collection from scanning it again (a tenth of the run time).
         gc.freeze()
@@ -147,16 +145,44 @@ class Run:
                 should_stop=stop.is_set,
                 truth=truth,
                 progress=progress,
+                after_chunk=catalog.send_changes if catalog is not None else None,
             )
         finally:
             stop.restore()
             if truth is not None:
                 truth.close()
             publisher.close(timeout_s=5)
+            if catalog is not None:
+                catalog.finish(timeout_s=self.limits.flush_timeout_s)
+                catalog.close()
         stats = self.simulator.stats
         summary.sessions, summary.signups = stats.sessions, stats.signups
         summary.scd_changes = stats.scd_changes
         return summary
+
+    def _ensure_topic(self, topic: str, configs: dict[str, str] | None = None) -> None:
+        ensure_topic(
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+            topic=topic,
+            partitions=self.partitions,
+            replication_factor=self.replication_factor,
+            timeout_ms=self.connect_timeout_ms,
+            security=kafka_security(self.settings),
+            configs=configs,
+        )
+
+    def _open_catalog(self, summary: Summary) -> CatalogSender | None:
+        """Create the compacted catalog topic if needed and send the catalog's snapshot, so
+        that the dimensions exist before (most of) the events that name them."""
+        feed = self.simulator.catalog
+        if self.connect_catalog is None or feed is None:
+            return None
+        topic = self.settings.kafka_catalog_topic
+        self._ensure_topic(topic, {"cleanup.policy": "compact"})
+        summary.catalog_topic = topic
+        sender = CatalogSender(self.connect_catalog(), feed, summary)
+        sender.send_snapshot()
+        return sender
 
 
 def build_run(
@@ -178,6 +204,7 @@ def build_run(
     linger_ms: int,
     batch_size: int,
     connect_timeout_ms: int = 10_000,
+    catalog: bool = True,
 ) -> Run:
     """Everything but the network: fails fast on bad options before touching Kafka."""
     if rate < 0:
@@ -189,12 +216,11 @@ def build_run(
     late_horizon = timedelta(days=settings.late_horizon_days)
     simulator = make_simulator(
         settings=settings, clock=clock, seed=seed, population_seed=population_seed, users=users,
-        count=count, rate=rate, plan=plan, late_horizon=late_horizon,
+        count=count, rate=rate, plan=plan, late_horizon=late_horizon, catalog=catalog,
     )  # fmt: skip
-    connect = partial(
+    publisher = partial(
         Publisher,
         bootstrap_servers=settings.kafka_bootstrap_servers,
-        topic=settings.kafka_topic,
         compression=resolve_compression(compression),
         linger_ms=linger_ms,
         batch_size=batch_size,
@@ -202,6 +228,7 @@ def build_run(
         bootstrap_timeout_ms=connect_timeout_ms,
         security=kafka_security(settings),
     )
+    connect = partial(publisher, topic=settings.kafka_topic)
     return Run(
         settings=settings,
         simulator=simulator,
@@ -211,6 +238,7 @@ def build_run(
         partitions=partitions,
         replication_factor=replication_factor,
         connect_timeout_ms=connect_timeout_ms,
+        connect_catalog=partial(publisher, topic=settings.kafka_catalog_topic) if catalog else None,
     )
 
 
@@ -225,8 +253,10 @@ def make_simulator(
     rate: float,
     plan: FaultPlan,
     late_horizon: timedelta,
+    catalog: bool = False,
 ) -> Simulator:
-    """The record stream alone (no Kafka): what the tests and the benchmark drive."""
+    """The record stream alone (no Kafka): what the tests and the benchmark drive. With
+    `catalog`, it also keeps the catalog's changes for `CatalogSender` to send."""
     the_clock: Clock
     end_us: int | None = None
     if clock.live:
@@ -248,11 +278,18 @@ def make_simulator(
         late_horizon=late_horizon,
         clock_skew=timedelta(seconds=settings.clock_skew_seconds),
     )
+    world = build_world(users=users, seed=population_seed)
+    feed = (
+        CatalogFeed(world, seed=seed, population_seed=population_seed, start_us=the_clock.start_us)
+        if catalog
+        else None
+    )
     return Simulator(
-        world=build_world(users=users, seed=population_seed),
+        world=world,
         clock=the_clock,
         rng=random.Random(f"events:{seed}"),
         plan=plan,
         defects=defects,
         end_us=end_us,
+        catalog=feed,
     )

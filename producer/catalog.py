@@ -72,6 +72,11 @@ class ContentCatalog:
         self._next_slot = 0
         self._max_quality = max_quality
 
+    @property
+    def preexisting(self) -> tuple[Content, ...]:
+        """The items published before the run."""
+        return self._catalog.items
+
     def pick(self, rng: random.Random) -> Content:
         if self._recent and rng.random() < RECENT_SHARE:
             # Accept a recent item with probability proportional to its author's quality:

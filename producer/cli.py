@@ -76,6 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--topic", metavar="NAME", help="default: KAFKA_TOPIC or activity.events")
     parser.add_argument(
+        "--catalog-topic",
+        metavar="NAME",
+        help="compacted topic the catalog (products, posts, authors, agents) is published to "
+        "at start and on change; default: KAFKA_CATALOG_TOPIC or activity.catalog",
+    )
+    parser.add_argument(
+        "--no-catalog", action="store_true", help="publish the events only, not the catalog"
+    )
+    parser.add_argument(
         "--bootstrap-servers", metavar="HOST:PORT", help="default: KAFKA_BOOTSTRAP_SERVERS"
     )
     parser.add_argument(
@@ -175,6 +184,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(
         kafka_bootstrap_servers=args.bootstrap_servers,
         kafka_topic=args.topic,
+        kafka_catalog_topic=args.catalog_topic,
         max_event_bytes=args.max_event_bytes,
         late_horizon_days=args.late_horizon_days,
         clock_skew_seconds=args.clock_skew_seconds,
@@ -208,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             linger_ms=args.linger_ms,
             batch_size=args.batch_size,
             connect_timeout_ms=args.connect_timeout_ms,
+            catalog=not args.no_catalog,
         )
         summary = run.execute(
             truth_path=args.truth, progress=not args.no_progress and sys.stderr.isatty()
@@ -222,4 +233,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted twice: stopped without waiting for acknowledgements", file=sys.stderr)
         return EXIT_INTERRUPTED
     print(summary.render())
-    return EXIT_FAILED if summary.failed else EXIT_OK
+    return EXIT_FAILED if summary.failed or summary.catalog_failed else EXIT_OK

@@ -77,8 +77,10 @@ def ensure_topic(
     replication_factor: int,
     timeout_ms: int,
     security: Mapping[str, Any] | None = None,
+    configs: Mapping[str, str] | None = None,
 ) -> bool:
-    """Creates `topic` unless it exists; returns True when this call created it.
+    """Creates `topic` unless it exists, with the topic `configs` given (the catalog's
+    cleanup.policy=compact); returns True when this call created it.
 
     An existing topic is left as it is, whatever its partition count: repartitioning
     would move users to other partitions and break their per-key order."""
@@ -101,7 +103,11 @@ def ensure_topic(
     try:
         if topic in admin.list_topics():
             return False
-        spec = {topic: {"num_partitions": partitions, "replication_factor": replication_factor}}
+        spec: dict[str, dict[str, Any]] = {
+            topic: {"num_partitions": partitions, "replication_factor": replication_factor}
+        }
+        if configs:
+            spec[topic]["configs"] = dict(configs)
         admin.create_topics(spec, timeout_ms=timeout_ms, wait_for_metadata=True)
     except TopicAlreadyExistsError:
         return False  # created concurrently by another producer or a consumer

@@ -115,9 +115,11 @@ def run(
     should_stop: Callable[[], bool],
     truth: TruthWriter | None = None,
     progress: bool = False,
+    after_chunk: Callable[[], None] | None = None,
 ) -> Summary:
     """Publishes until the simulator stops (count reached, duration over, clock ended or
-    `should_stop()`), then flushes and settles every future before returning."""
+    `should_stop()`), then flushes and settles every future before returning.
+    `after_chunk` runs after each chunk is queued (the catalog's changes go out there)."""
     started = time.monotonic()
     deadline = None if limits.duration_s is None else started + limits.duration_s
 
@@ -149,6 +151,8 @@ def run(
                 if pace is not None:
                     pace()
             acks.check(len(inflight))
+            if after_chunk is not None:
+                after_chunk()
             unreported += len(chunk)
             if unreported >= PROGRESS_EVERY:
                 bar.update(unreported)

@@ -31,6 +31,14 @@ class WeightedPicker(Generic[T]):
     def __len__(self) -> int:
         return len(self._items)
 
+    @property
+    def items(self) -> tuple[T, ...]:
+        return tuple(self._items)
+
+    def replace(self, old: T, new: T) -> None:
+        """Put `new` where `old` is, with its weight (a product repriced, say)."""
+        self._items[self._items.index(old)] = new
+
     def pick(self, rng: random.Random, limit: int | None = None) -> T:
         cumulative = self._cumulative
         hi = len(cumulative) if limit is None or limit > len(cumulative) else max(limit, 1)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from producer.calls import agent_display_name, make_call
-from producer.catalog import Author, Product, new_content
+from producer.catalog import Author, Content, Product, new_content
 from producer.encoding import json_str, new_id
 from producer.population import User
 from producer.records import CallTruth
@@ -28,6 +28,7 @@ class Step(NamedTuple):
     event_type: str
     tail: str
     call: CallTruth | None = None
+    post: Content | None = None  # the post a page_create publishes, for the catalog
 
 
 def _simple(event_type: str) -> str:
@@ -154,7 +155,10 @@ class SessionPlanner:
             world.content.publish(item)
             published.append(item)
             yield Step(
-                self._gap() * 4, "page_create", f',{item.fragment},"event_type":"page_create"}}'
+                self._gap() * 4,
+                "page_create",
+                f',{item.fragment},"event_type":"page_create"}}',
+                post=item,
             )
         for _ in range(geometric(rng, 1.0, 6)):
             item = published[int(rng.random() * len(published))]

@@ -9,7 +9,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from producer.catalog import Author
+from producer.catalog_feed import CatalogFeed
 from producer.clock import DAY_US, HOUR_US, Clock, wall_now_us
 from producer.encoding import TimestampFormatter, encode, new_id, new_uuid, session_fragment
 from producer.faults import DefectFactory, FaultDraw, FaultPlan
@@ -88,8 +88,10 @@ class Simulator:
         plan: FaultPlan,
         defects: DefectFactory,
         end_us: int | None = None,
+        catalog: CatalogFeed | None = None,
     ) -> None:
         self._world = world
+        self.catalog = catalog  # the catalog's changes as they happen (None: events only)
         self._clock = clock
         self._rng = rng
         self._planner = SessionPlanner(world, rng)
@@ -165,7 +167,7 @@ class Simulator:
         else:
             roll = rng.random()
             if roll < WRITE_SHARE:
-                author: Author = self._world.authors.pick(rng)
+                author = self._world.authors.pick(rng)
                 user = author.user
                 steps = planner.write(author)
             else:
@@ -228,6 +230,8 @@ class Simulator:
 
     def _start_session(self, state: _StreamState) -> None:
         assert state.next_start is not None
+        if self.catalog:
+            self.catalog.maybe_change(self._clock.event_time(state.next_start))
         self._schedule(state, self._open(state.next_start), state.next_start)
         # A running mean of events per ended session turns the clock's events into
         # sessions whatever the mix of session kinds turns out to be; the open sessions
@@ -250,6 +254,8 @@ class Simulator:
         if occurred <= session.last_us:
             occurred = session.last_us + 1  # strictly increasing within a session
         session.last_us = occurred
+        if step.post is not None and self.catalog:
+            self.catalog.published(step.post, occurred)
         event_id = new_uuid(self._rng)
         value = encode(event_id, self._formatter.format(occurred), session.fragment, step.tail)
         session.events += 1

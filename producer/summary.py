@@ -26,6 +26,9 @@ class Summary:
     sessions: int = 0
     signups: int = 0
     scd_changes: int = 0
+    catalog_topic: str | None = None  # None: the catalog was not published
+    catalog_records: int = 0
+    catalog_failed: int = 0
 
     def add(self, record: Record) -> None:
         self.records += 1
@@ -66,6 +69,9 @@ class Summary:
                      f"{self.sessions:,} / {self.signups:,} / {self.scd_changes:,}"))  # fmt: skip
         rows.append(("acknowledged", f"{self.acked:,}"))
         rows.append(("failed", f"{self.failed:,}"))
+        if self.catalog_topic is not None:
+            rows.append((f"catalog records to {self.catalog_topic}", f"{self.catalog_records:,}"))
+            rows.append(("  failed", f"{self.catalog_failed:,}"))
         width = max(len(label) for label, _ in rows)
         value_width = max(len(value) for _, value in rows)
         lines = [head, ""]

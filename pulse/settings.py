@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     kafka_dlq_topic: str = Field(
         "activity.events.dlq", description="Dead-letter topic for records that fail validation"
     )
+    kafka_catalog_topic: str = Field(
+        "activity.catalog",
+        description="Compacted topic of the catalog (products, posts, authors, agents) that "
+        "the consumer reads into the dimensions, in group KAFKA_GROUP_ID + `.catalog`",
+    )
+    kafka_catalog_dlq_topic: str = Field(
+        "activity.catalog.dlq",
+        description="Dead-letter topic for catalog records that fail validation",
+    )
     kafka_group_id: str = Field("pulse", description="Consumer group id")
     kafka_auto_offset_reset: str = Field(
         "earliest",
@@ -176,6 +185,12 @@ class Settings(BaseSettings):
     )
     retry_backoff_max_ms: int = Field(10_000, ge=1, description="Longest back-off between retries")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+
+    @property
+    def kafka_catalog_group_id(self) -> str:
+        """The consumer group of the catalog loop: its own, so that the catalog's
+        rebalances never pause the events (and lag tools tell the two apart)."""
+        return f"{self.kafka_group_id}.catalog"
 
     @field_validator("kafka_auto_offset_reset")
     @classmethod

@@ -218,8 +218,10 @@ def _final_summary(settings: Settings, reader_url: str, api_url: str) -> None:
         print(f"(could not read the final counts: {str(exc).strip()})")
     print("\nfinal summary (all runs so far):")
     for topic, read, stored, duplicates, dead, adds_up in rows:
+        # The catalog's records become versions of the dimensions, the events' facts.
+        what = "dimension versions" if topic == settings.kafka_catalog_topic else "facts"
         print(
-            f"  {topic}: {read:,} records read = {stored:,} facts + {duplicates:,} duplicates"
+            f"  {topic}: {read:,} records read = {stored:,} {what} + {duplicates:,} duplicates"
             f" + {dead:,} dead letters ({'adds up' if adds_up else 'DOES NOT ADD UP'})"
         )
     _where_to_look(settings, reader_url, api_url)

@@ -37,9 +37,13 @@ def consumer_run(
     batch_max_records: int = 2000,
     batch_max_age_ms: int = 200,
     exit_when_idle_s: float | None = None,
+    catalog_topic: str | None = None,
     extra: Sequence[str] = (),
 ) -> list[str]:
-    """The consumer as the integration and chaos tests run it: small, quick batches."""
+    """The consumer as the integration and chaos tests run it: small, quick batches. The
+    catalog topic is the test's own too (by default `<topic>.catalog`, which nothing
+    creates: the catalog loop then idles), never the shared `activity.catalog`."""
+    catalog_topic = catalog_topic or f"{topic}.catalog"
     return [
         *consumer_command(
             "run",
@@ -47,6 +51,8 @@ def consumer_run(
             database_url=database_url,
             topic=topic,
             dlq_topic=dlq_topic,
+            catalog_topic=catalog_topic,
+            catalog_dlq_topic=f"{catalog_topic}.dlq",
             group=group,
             metrics_host=metrics_host,
             metrics_port=metrics_port,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import Field
+
 from api.models.base import Money, Row
 
 
@@ -13,6 +15,7 @@ class AgentStanding(Row):
     agent_rank: int
     agent_id: str
     agent_name: str | None
+    team: str | None = Field(None, description="The agent's current team in the catalog")
     calls: int
     conversions: int
     conversion_rate_pct: float | None

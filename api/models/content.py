@@ -13,7 +13,9 @@ class PostEngagement(Row):
     """A post's engagement, all time (seed 003's `/engagement/{post_id}`)."""
 
     post_id: str
+    title: str | None = Field(None, description="The catalog's; null until it delivered the post")
     author_id: str
+    author_name: str | None = Field(None, description="The catalog's; null until delivered")
     category: str
     published_at: datetime | None = Field(description="Its page_create; null if not seen")
     views: int
@@ -63,13 +65,18 @@ class CategoryStats(Row):
     total_engagements: int
     avg_engagement_per_post: float | None
     top_author_id: str | None
+    top_author_name: str | None = Field(None, description="The catalog's; null until delivered")
     top_author_engagements: int | None
 
 
 class TopPage(Row):
     action_rank: int
     content_id: str
+    title: str | None = Field(
+        None, description="The post's title, or a product page's product name (the catalog's)"
+    )
     author_id: str
+    author_name: str | None = Field(None, description="The catalog's; null until delivered")
     category: str
     actions: int = Field(description="Every action: views, clicks, likes, ..., creation")
     views: int
@@ -87,6 +94,12 @@ class TopAuthor(Row):
     category_rank: int
     overall_rank: int = Field(description="Rank among all authors (of every category asked)")
     author_id: str
+    author_name: str | None = Field(None, description="The catalog's; null until delivered")
+    home_category: str | None = Field(
+        None,
+        description="The author's home category (the catalog's), against `category`, the "
+        "posts' category (seed 003's Segment Category)",
+    )
     posts_published: int
     views: int
     likes: int

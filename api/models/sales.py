@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import Field
+
 from api.models.base import Money, Row
 
 
@@ -43,6 +45,8 @@ class PopularProduct(Row):
     currency: str
     popularity_rank: int
     product_id: str
+    product_name: str | None = Field(None, description="The catalog's; null until it delivered it")
+    product_category: str | None = Field(None, description="The catalog's; null until delivered")
     cart_adds: int
     orders: int
     units_sold: int

@@ -76,6 +76,7 @@ def preload(
         "--days", str(days),
         "--compression", compression,
         "--no-progress",
+        "--no-catalog",
         *mix.producer_flags(),
     ]  # fmt: skip
     started = time.monotonic()

@@ -50,7 +50,8 @@ def run_rate(
             port = free_port()
             command = python_module(
                 "consumer", "run", "--bootstrap-servers", bootstrap, "--topic", topic,
-                "--dlq-topic", dlq, "--group", unique_name("bench-fresh-"),
+                "--dlq-topic", dlq, "--catalog-topic", f"{topic}.catalog",
+                "--group", unique_name("bench-fresh-"),
                 "--database-url", url, "--metrics-port", str(port),
             )  # fmt: skip
             child = spawn(command, stdout=stem.with_suffix(".consumer.log"))
@@ -147,7 +148,7 @@ def _produce(
     command = python_module(
         "producer", "--live", "--rate", str(rate), "--duration", str(duration_s),
         "--topic", topic, "--bootstrap-servers", bootstrap, "--partitions", str(partitions),
-        "--seed", "1", "--no-progress",
+        "--seed", "1", "--no-progress", "--no-catalog",
     )  # fmt: skip
     with stem.with_suffix(".producer.log").open("wb") as log:
         done = subprocess.run(

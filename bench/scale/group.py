@@ -66,7 +66,8 @@ def run_group(
         with scratch_database(admin_url, database) as url:
             command = python_module(
                 "consumer", "run", "--bootstrap-servers", bootstrap, "--topic", topic,
-                "--dlq-topic", dlq, "--group", group, "--database-url", url,
+                "--dlq-topic", dlq, "--catalog-topic", f"{topic}.catalog",
+                "--group", group, "--database-url", url,
                 "--exit-when-idle", str(exit_when_idle_s),
             )  # fmt: skip
             commands = [[*command, "--metrics-port", str(free_port())] for _ in range(processes)]

@@ -20,6 +20,8 @@ _SETTINGS = (
     "kafka_bootstrap_servers",
     "kafka_topic",
     "kafka_dlq_topic",
+    "kafka_catalog_topic",
+    "kafka_catalog_dlq_topic",
     "database_url",
     "log_level",
     "max_event_bytes",
@@ -68,6 +70,12 @@ def add_dlq_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
 def _kafka_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bootstrap-servers", dest="kafka_bootstrap_servers")
     parser.add_argument("--dlq-topic", dest="kafka_dlq_topic")
+    parser.add_argument(
+        "--catalog",
+        action="store_true",
+        help="the catalog's dead letters: read KAFKA_CATALOG_DLQ_TOPIC, judge replays by the "
+        "catalog's contract and publish them to KAFKA_CATALOG_TOPIC",
+    )
     parser.add_argument("--log-level", dest="log_level")
 
 
@@ -105,6 +113,15 @@ def _replay_flags(parser: argparse.ArgumentParser) -> None:
 def run_dlq(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(**{name: getattr(args, name, None) for name in _SETTINGS})
+        if args.catalog:
+            # The catalog's topics stand in for the events' (a flag given still wins).
+            settings = settings.model_copy(
+                update={
+                    "kafka_dlq_topic": args.kafka_dlq_topic or settings.kafka_catalog_dlq_topic,
+                    "kafka_topic": getattr(args, "kafka_topic", None)
+                    or settings.kafka_catalog_topic,
+                }
+            )
         configure_logging(settings.log_level)
         return COMMANDS[args.dlq_command](args, settings)
     except PulseError as exc:

@@ -105,6 +105,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
         ),
         max_bytes=settings.max_event_bytes,
         max_replays=args.max_replays,
+        catalog=args.catalog,
     )
     report = ReplayReport(
         applied=args.apply,

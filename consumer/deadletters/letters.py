@@ -75,8 +75,10 @@ def outgoing(letter: DeadLetter, group_id: str, *, max_bytes: int) -> Outgoing:
     """The dead letter to send: as the record was, unless that cannot be sent."""
     headers = dead_letter_headers(letter, group_id)
     key, value = letter.key, letter.value
-    if key is None and value is None:
-        # Kafka allows a record with neither; kafka-python refuses to send one.
+    if value is None:
+        # Kafka allows a record with neither; kafka-python refuses to send one. And a
+        # keyed record without a value is a tombstone (a catalog deletion): sent with an
+        # empty value, and named, so that `dlq replay` sends a tombstone again.
         value = b""
         headers.append((f"{HEADER_PREFIX}value.null", TRUE))
     sized = Outgoing(key, value or b"", headers)

@@ -60,8 +60,11 @@ class DeadLetterRecord:
     consumer_version: str
     schema_version: str
     replay_count: int
-    event_type: str | None  # as claimed by the payload, when it is a JSON object
+    # As claimed by the payload, when it is a JSON object: an event's event_type, or a
+    # catalog record's entity_type.
+    event_type: str | None
     event_id: str | None
+    value_was_null: bool = False  # the record had no value (pulse.value.null)
 
     @property
     def identity(self) -> Coordinates:
@@ -73,6 +76,11 @@ class DeadLetterRecord:
     def original_headers(self) -> list[tuple[str, bytes]]:
         """The producer's own headers, as the record carried them on the main topic."""
         return [(k, v) for k, v in self.headers if not k.startswith(HEADER_PREFIX)]
+
+    @property
+    def original_value(self) -> bytes | None:
+        """The value as the record carried it on the main topic (None: a tombstone)."""
+        return None if self.value_was_null else self.value
 
     @property
     def payload_size(self) -> int:
@@ -103,6 +111,7 @@ def from_kafka(record: Any) -> DeadLetterRecord:
         replay_count=max(_int(pulse.get("replay.count")) or 0, 0),
         event_type=event_type,
         event_id=event_id,
+        value_was_null=pulse.get("value.null") == "true",
     )
 
 
@@ -159,7 +168,8 @@ def _details(text: str) -> tuple[FieldDetail, ...]:
 
 
 def _claimed_identity(value: bytes | None) -> tuple[str | None, str | None]:
-    """The payload's `event_type` and `event_id` when it is a JSON object carrying strings."""
+    """The payload's `event_type` (or a catalog record's `entity_type`) and `event_id` when
+    it is a JSON object carrying strings."""
     if value is None:
         return None, None
     try:
@@ -168,7 +178,8 @@ def _claimed_identity(value: bytes | None) -> tuple[str | None, str | None]:
         return None, None
     if not isinstance(payload, dict):
         return None, None
-    event_type, event_id = payload.get("event_type"), payload.get("event_id")
+    event_type = payload.get("event_type", payload.get("entity_type"))
+    event_id = payload.get("event_id")
     return (
         event_type if isinstance(event_type, str) else None,
         event_id if isinstance(event_id, str) else None,

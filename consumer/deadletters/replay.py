@@ -25,7 +25,9 @@ from kafka.errors import KafkaError
 
 from consumer.deadletters.letters import REPLAY_COUNT_HEADER, REPLAY_ORIGIN_HEADER
 from consumer.deadletters.records import DeadLetterRecord
+from consumer.ingest.catalog import decode_catalog
 from consumer.ingest.decode import Rejection, decode_event
+from consumer.store.catalog_rows import CatalogChange
 from pulse.contract import TimeWindow
 from pulse.errors import ServiceUnavailableError
 from pulse.kafka_client import open_client
@@ -44,6 +46,7 @@ class ReplayPolicy:
     window: TimeWindow
     max_bytes: int
     max_replays: int
+    catalog: bool = False  # judge against the catalog's contract (`dlq replay --catalog`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +65,21 @@ def judge(record: DeadLetterRecord, policy: ReplayPolicy) -> Decision:
             None,
             f"replayed {record.replay_count} times already (--max-replays {policy.max_replays})",
         )
-    outcome = decode_event(record.value, window=policy.window, max_bytes=policy.max_bytes)
+    value, window, max_bytes = record.original_value, policy.window, policy.max_bytes
+    outcome = (
+        decode_catalog(record.key, value, window=window, max_bytes=max_bytes)
+        if policy.catalog
+        else decode_event(value, window=window, max_bytes=max_bytes)
+    )
     if isinstance(outcome, Rejection):
         where = f"{outcome.field_path}: " if outcome.field_path else ""
         return Decision(
             record, Verdict.STILL_FAILS, outcome.reason.value, f"{where}{outcome.message}"
+        )
+    if isinstance(outcome, CatalogChange):
+        what = "tombstone of" if outcome.is_deleted else "version of"
+        return Decision(
+            record, Verdict.REPLAY, None, f"{what} {outcome.entity_type}:{outcome.entity_id}"
         )
     return Decision(record, Verdict.REPLAY, None, f"{outcome.event_type} {outcome.event_id}")
 
@@ -122,7 +135,10 @@ class Republisher:
         try:
             self._pending.append(
                 self._producer.send(
-                    self.topic, key=record.key, value=record.value, headers=replay_headers(record)
+                    self.topic,
+                    key=record.key,
+                    value=record.original_value,
+                    headers=replay_headers(record),
                 )
             )
             if len(self._pending) >= _FLUSH_EVERY:

@@ -116,6 +116,11 @@ class ValidatedBatch:
         self.call_rows = [row for row in self.call_rows if (row[1], row[2]) not in gone]
 
 
+# Turns one record into a row of `out` (its slice counts it valid) or a dead letter (its
+# slice counts it dead-lettered): `validate_event_record`, or the catalog's.
+RecordValidator = Callable[[Any, "Limits", PartitionSlice, "ValidatedBatch"], None]
+
+
 @dataclass(slots=True)
 class Batch:
     topic: str
@@ -125,14 +130,21 @@ class Batch:
     records: list[Any] = field(default_factory=list)
     size_bytes: int = 0
     started_at: float = 0.0
+    validate_record: RecordValidator | None = None  # None: validate_event_record
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Batch:
+    def from_settings(
+        cls,
+        settings: Settings,
+        topic: str | None = None,
+        validate_record: RecordValidator | None = None,
+    ) -> Batch:
         return cls(
-            settings.kafka_topic,
+            topic or settings.kafka_topic,
             settings.batch_max_records,
             settings.batch_max_age_ms / 1000,
             settings.batch_max_bytes,
+            validate_record=validate_record,
         )
 
     def __len__(self) -> int:
@@ -167,6 +179,7 @@ class Batch:
     ) -> ValidatedBatch:
         """Decode every record; `expected` is the offset PostgreSQL holds per partition."""
         out = ValidatedBatch([], [], [], [], sources=Sources(self.records))
+        validate_record = self.validate_record or validate_event_record
         slices: dict[int, PartitionSlice] = {}
         for item in self.records:
             part = slices.get(item.partition)
@@ -184,7 +197,7 @@ class Batch:
                 part.skip(item.cause, item.offset, item.next_offset)
                 continue
             part.next_offset = item.offset + 1
-            _validate_record(item, limits, part, out)
+            validate_record(item, limits, part, out)
         out.slices = list(slices.values())
         out.acked = [False] * len(out.letters)
         return out
@@ -199,7 +212,7 @@ def _new_slice(item: Any, expected: int | None) -> PartitionSlice:
     )
 
 
-def _validate_record(
+def validate_event_record(
     record: Any, limits: Limits, part: PartitionSlice, out: ValidatedBatch
 ) -> None:
     """One record becomes a row (and maybe a call row) or a dead letter; whatever fails

@@ -25,7 +25,6 @@ _WRONG_TYPE_SUFFIXES = ("_type", "_parsing")
 _REASON_BY_ERROR_TYPE = {
     "missing": RejectReason.MISSING_FIELD,
     "union_tag_not_found": RejectReason.MISSING_FIELD,
-    "union_tag_invalid": RejectReason.UNKNOWN_EVENT_TYPE,
     "model_attributes_type": RejectReason.WRONG_TYPE,
     "model_type": RejectReason.WRONG_TYPE,
     "decimal_not_float": RejectReason.WRONG_TYPE,
@@ -34,7 +33,22 @@ _REASON_BY_ERROR_TYPE = {
     RejectReason.TIMESTAMP_IN_FUTURE.value: RejectReason.TIMESTAMP_IN_FUTURE,
 }
 _MAX_DETAILS = 10
-_EVENT_TAGS = frozenset(tag.value for tag in EventType)
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedUnion:
+    """A contract's discriminated union, as its rejections need it: the tag field, its
+    values (a location starting with one is the model's, not a field), and the reason
+    for a tag value that names no model."""
+
+    tag: str
+    values: frozenset[str]
+    unknown: RejectReason
+
+
+EVENTS = TaggedUnion(
+    "event_type", frozenset(tag.value for tag in EventType), RejectReason.UNKNOWN_EVENT_TYPE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,18 +80,21 @@ def decode_event(raw: bytes | None, *, window: TimeWindow, max_bytes: int) -> Ev
     try:
         return EVENT_ADAPTER.validate_json(raw, context={"window": window})
     except ValidationError as exc:
-        return _rejection_from(exc.errors(include_url=False), raw)
+        return rejection_from(exc.errors(include_url=False), raw)
     except RecursionError:
         return Rejection(RejectReason.MALFORMED_JSON, "JSON is nested too deeply")
 
 
-def _rejection_from(errors: list[ErrorDetails], raw: bytes) -> Rejection:
+def rejection_from(
+    errors: list[ErrorDetails], raw: bytes, union: TaggedUnion = EVENTS
+) -> Rejection:
+    """The rejection of a value pydantic refused, from its error list."""
     errors = [_explained(err) for err in errors[:_MAX_DETAILS]]
     first = errors[0]
-    details = tuple(FieldError(_path(err["loc"]), err["type"], err["msg"]) for err in errors)
-    reason = _reason(first, raw)
-    # The union's tag errors carry no location, but the field at fault is event_type.
-    path = "event_type" if first["type"].startswith("union_tag") else _path(first["loc"])
+    details = tuple(FieldError(_path(err["loc"], union), err["type"], err["msg"]) for err in errors)
+    reason = _reason(first, raw, union)
+    # The union's tag errors carry no location, but the field at fault is the tag.
+    path = union.tag if first["type"].startswith("union_tag") else _path(first["loc"], union)
     return Rejection(reason=reason, message=first["msg"], field_path=path, details=details)
 
 
@@ -90,7 +107,7 @@ def _explained(error: ErrorDetails) -> ErrorDetails:
     return error
 
 
-def _reason(error: ErrorDetails, raw: bytes) -> RejectReason:
+def _reason(error: ErrorDetails, raw: bytes, union: TaggedUnion) -> RejectReason:
     kind = error["type"]
     if kind == "json_invalid":
         return _classify_unparsable(raw)
@@ -100,8 +117,9 @@ def _reason(error: ErrorDetails, raw: bytes) -> RejectReason:
         # Any schema_version but the integer this consumer reads ("1", true, 2): the
         # producer speaks another contract, whatever the JSON type it used.
         return RejectReason.UNSUPPORTED_SCHEMA_VERSION
-    if kind in _REASON_BY_ERROR_TYPE:
-        return _REASON_BY_ERROR_TYPE[kind]
+    known = union.unknown if kind == "union_tag_invalid" else _REASON_BY_ERROR_TYPE.get(kind)
+    if known is not None:
+        return known
     if kind.endswith(_WRONG_TYPE_SUFFIXES):
         return RejectReason.WRONG_TYPE
     return RejectReason.INVALID_VALUE
@@ -115,10 +133,10 @@ def _classify_unparsable(raw: bytes) -> RejectReason:
     return RejectReason.MALFORMED_JSON
 
 
-def _path(loc: tuple[Any, ...]) -> str:
+def _path(loc: tuple[Any, ...], union: TaggedUnion) -> str:
     # The first element of a discriminated union's location is the tag ("page_view"),
     # which is not a field of the payload.
     parts = [str(part) for part in loc]
-    if len(parts) > 1 and parts[0] in _EVENT_TAGS:
+    if len(parts) > 1 and parts[0] in union.values:
         parts = parts[1:]
     return ".".join(parts)

@@ -29,6 +29,7 @@ from consumer.ingest.breaker_control import BreakerControl
 from consumer.ingest.handover import Handover, LoopWriter
 from consumer.ingest.idle import IdleClock
 from consumer.ingest.kafka_health import KafkaHealth
+from consumer.ingest.pipeline import Pipeline, events_pipeline
 from consumer.ingest.rebalance import (
     STALLED_REBALANCE_SESSIONS,
     Change,
@@ -65,28 +66,30 @@ class ConsumerLoop:
         dead_letters: DeadLetterPublisher,
         options: LoopOptions,
         writer: LoopWriter | None = None,
+        pipeline: Pipeline | None = None,
     ) -> None:
+        pipeline = pipeline or events_pipeline(settings)
         self._from_earliest = settings.kafka_auto_offset_reset == "earliest"
         self._metrics = metrics
         self._kafka = kafka
-        self._topic = settings.kafka_topic
-        self._batch = Batch.from_settings(settings)
+        self._topic = topic = pipeline.topic
+        self._batch = Batch.from_settings(settings, topic, pipeline.validate_record)
         self._limits = Limits.from_settings(settings)
         self._retry = RetryPolicy(
             settings.retry_backoff_initial_ms / 1000, settings.retry_backoff_max_ms / 1000
         )
         # The unit tests hand in a fake: the delivery state machine without a database.
         self._writer: LoopWriter = writer or WriterThread(
-            topic=settings.kafka_topic,
+            topic=topic,
             database=database,
             dead_letters=dead_letters,
             metrics=metrics,
             retry=self._retry,
-            with_aggregates=settings.aggregates_enabled,
+            sink=pipeline.sink,
             stop_requested_at=lambda: self._stop_requested_at,
         )
         self._assignment = Assignment(
-            topic=settings.kafka_topic,
+            topic=topic,
             kafka=kafka,
             database=database,
             metrics=metrics,
@@ -94,18 +97,18 @@ class ConsumerLoop:
             from_earliest=self._from_earliest,
         )
         self._breaker = BreakerControl(
-            topic=settings.kafka_topic,
+            topic=topic,
             max_share=settings.breaker_max_dead_letter_share,
             window_records=settings.breaker_window_records,
             kafka=kafka,
             metrics=metrics,
         )
-        self._kafka_health = KafkaHealth(kafka, settings.kafka_topic, metrics)
+        self._kafka_health = KafkaHealth(kafka, topic, metrics)
         self._fatal: PulseError | None = None  # raised from the loop
         self._rebalances = RebalanceQueue(kafka)
         self._stall = StallWatch(
             kafka,
-            topic=settings.kafka_topic,
+            topic=topic,
             listener=self._rebalances,
             limit_s=STALLED_REBALANCE_SESSIONS * settings.kafka_session_timeout_ms / 1000,
             on_rejoin=self._metrics.errors.labels("rebalance_stalled").inc,
@@ -114,7 +117,7 @@ class ConsumerLoop:
         self._idle = IdleClock(options.exit_when_idle_s)
         self._progress = ProgressLog()
         self._handover = Handover(
-            topic=settings.kafka_topic,
+            topic=topic,
             writer=self._writer,
             kafka=kafka,
             metrics=metrics,
@@ -163,9 +166,8 @@ class ConsumerLoop:
                     lag_total=self._assignment.lag_total,
                     fresh_ends=self._kafka_health.end_offsets,
                 ):
-                    logger.info(
-                        "caught up and idle; exiting", extra={"idle_s": self._idle.idle_s()}
-                    )
+                    idle_s = self._idle.idle_s()
+                    logger.info("caught up and idle; exiting", extra=self._log(idle_s=idle_s))
                     break
             if self._fatal is not None:
                 raise self._fatal
@@ -270,10 +272,8 @@ class ConsumerLoop:
         self._metrics.rebalances.labels("assigned").inc()
         self._metrics.assigned_partitions.set(len(mine))
         self._idle.joined(True)
-        logger.info(
-            "partitions assigned",
-            extra={"partitions": ",".join(str(tp.partition) for tp in mine) or "-"},
-        )
+        held = ",".join(str(tp.partition) for tp in mine) or "-"
+        logger.info("partitions assigned", extra=self._log(partitions=held))
 
     def on_revoked(self, partitions: list[TopicPartition]) -> None:
         # Batches already handed to the writer are finished (their offset check keeps them
@@ -283,7 +283,11 @@ class ConsumerLoop:
         self._idle.joined(False)
         self._assignment.drop(partitions)
         self._metrics.rebalances.labels("revoked").inc()
-        logger.info("partitions revoked", extra={"count": len(partitions)})
+        logger.info("partitions revoked", extra=self._log(count=len(partitions)))
+
+    def _log(self, **context: object) -> dict[str, object]:
+        # Two loops share a process (`consumer run`): say which topic a line is about.
+        return {"topic": self._topic, **context}
 
     def _settle_writer(self) -> None:
         """Finish what the writer holds, drop the open batch, forget older generations."""

@@ -9,7 +9,6 @@ from typing import Any
 
 import psycopg
 
-from consumer.store.partitions import EventPartitions
 from consumer.store.writer import load_offsets, prepare_connection
 from pulse.errors import ServiceUnavailableError, first_line
 from pulse.secrets import redact
@@ -24,11 +23,8 @@ class Database:
         *,
         connect_timeout_s: int = 5,
         setting: str = "DATABASE_URL",
-        partitions: EventPartitions | None = None,
     ) -> None:
         self._url = url
-        # Which weekly partitions of `events` exist: kept across reconnects (same database).
-        self.partitions = partitions or EventPartitions()
         self._setting = setting  # named in errors, so the user knows which URL to fix
         self._connect_timeout_s = connect_timeout_s
         self._conn: psycopg.Connection[Any] | None = None

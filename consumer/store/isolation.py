@@ -5,42 +5,40 @@ here: only a batch that failed with a record fault (`consumer.store.faults`) is 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 
 from consumer.store.faults import Fault, classify
-from consumer.store.writer import write_rows
 from pulse.sqlfiles import load_sql
+
+# Writes the rows at these indexes of the batch, in the caller's transaction, with the
+# staging tables empty on entry (`consumer.store.sinks.Sink.write_part`).
+WritePart = Callable[[Sequence[int]], None]
 
 
 def find_refused(
-    conn: psycopg.Connection[Any],
-    rows: Sequence[tuple[Any, ...]],
-    call_rows_by_row: Sequence[Sequence[tuple[Any, ...]]],
-    *,
-    with_aggregates: bool,
+    conn: psycopg.Connection[Any], count: int, write_part: WritePart
 ) -> dict[int, psycopg.Error]:
-    """Index of every row PostgreSQL refuses, with its error. Runs in a transaction that
-    is always rolled back: the caller writes the other rows the normal way afterwards.
+    """Index (of `count` rows) of every row PostgreSQL refuses, with its error. Runs in a
+    transaction that is always rolled back: the caller writes the other rows the normal
+    way afterwards.
 
     Accepted halves stay applied (released savepoints) while the search goes on, so a
     row refused only next to another one of the same batch (the same key twice, say)
     is found too. Transient and deployment faults are raised, not blamed on a row."""
-    search = _Search(conn, rows, call_rows_by_row, with_aggregates)
+    search = _Search(conn, write_part)
     with conn.transaction(force_rollback=True):
-        search.bisect(list(range(len(rows))))
+        search.bisect(list(range(count)))
     return search.refused
 
 
 @dataclass
 class _Search:
     conn: psycopg.Connection[Any]
-    rows: Sequence[tuple[Any, ...]]
-    call_rows_by_row: Sequence[Sequence[tuple[Any, ...]]]
-    with_aggregates: bool
+    write_part: WritePart
     refused: dict[int, psycopg.Error] = field(default_factory=dict)
     attempts: int = 0
 
@@ -63,9 +61,4 @@ class _Search:
         self.attempts += 1
         with self.conn.transaction():  # a savepoint
             self.conn.execute(load_sql("consumer/clear_staging"))
-            write_rows(
-                self.conn,
-                [self.rows[i] for i in indexes],
-                [call for i in indexes for call in self.call_rows_by_row[i]],
-                with_aggregates=self.with_aggregates,
-            )
+            self.write_part(indexes)

@@ -1,7 +1,9 @@
 """Reconciliation: recomputes every incrementally maintained aggregate from the facts and
 reports, per aggregate, how many stored rows differ from the recomputation; then checks
 the offset ledger (`sql/ledger/drift.sql`) and the idempotency key
-(`sql/ledger/event_ids.sql`) against the facts.
+(`sql/ledger/event_ids.sql`) against the facts, and the history of each catalog dimension
+(`sql/catalog/history_drift.sql`: every version ends where the next one starts).
+`consumer.store.catalog_reconcile` compares the dimensions with the catalog topic.
 
 Each aggregate table has one file `sql/reconcile/<table>.sql` that returns its drift:
 the stored rows a full recomputation does not produce and the recomputed rows the table
@@ -25,6 +27,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from consumer.store.catalog import DIMENSIONS, history_drift
 from pulse.errors import PulseError, ServiceUnavailableError, first_line
 from pulse.sqlfiles import SQL_ROOT, load_sql
 
@@ -82,6 +85,8 @@ def reconcile(conn: psycopg.Connection[Any], *, examples: int = 5) -> list[Drift
             results.append(_compare(conn, "partition_offsets", "ledger/drift", examples))
             # The idempotency key: one per fact, no fact twice.
             results.append(_compare(conn, "event_ids", "ledger/event_ids", examples))
+            for dimension in DIMENSIONS:
+                results.append(_compare(conn, dimension.table, history_drift(dimension), examples))
     except psycopg.errors.UndefinedTable as exc:
         raise SchemaMissingError(
             f"{exc.diag.message_primary}: the aggregate tables are missing. "
@@ -90,7 +95,10 @@ def reconcile(conn: psycopg.Connection[Any], *, examples: int = 5) -> list[Drift
     return results
 
 
-def _compare(conn: psycopg.Connection[Any], name: str, statement: str, examples: int) -> Drift:
+def _compare(
+    conn: psycopg.Connection[Any], name: str, statement: str | sql.Composed, examples: int
+) -> Drift:
+    """`statement`: a file of sql/ by name, or a composed query."""
     count = conn.execute(sql.SQL("select count(*) from {}").format(sql.Identifier(name)))
     row = count.fetchone()
     rows = int(row[0]) if row else 0
@@ -98,7 +106,7 @@ def _compare(conn: psycopg.Connection[Any], name: str, statement: str, examples:
     drift = 0
     first: list[tuple[Any, ...]] = []
     with conn.cursor(name=f"reconcile_{name}") as cursor:
-        cursor.execute(load_sql(statement))
+        cursor.execute(load_sql(statement) if isinstance(statement, str) else statement)
         for drifting in cursor:
             drift += 1
             if len(first) < examples:

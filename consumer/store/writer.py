@@ -1,11 +1,12 @@
 """Writes one batch of valid events into PostgreSQL in a single transaction: facts
 (deduplicated on event_id), every aggregate from the newly inserted facts, and the next
-offset and ledger of each partition."""
+offset and ledger of each partition (`write_ledgered`, which the catalog's batches use
+too: `consumer.store.catalog`)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,15 @@ from pulse.sqlfiles import load_sql
 _COPY_INCOMING = f"copy incoming_events ({', '.join(FACT_COLUMNS)}) from stdin (format binary)"
 _COPY_CALLS = f"copy incoming_calls ({', '.join(CALL_COLUMNS)}) from stdin (format binary)"
 
-__all__ = ["PartitionSlice", "StaleOffsetsError", "WriteResult", "write_batch", "write_rows"]
+__all__ = [
+    "PartitionSlice",
+    "StaleOffsetsError",
+    "WriteResult",
+    "copy_rows",
+    "write_batch",
+    "write_ledgered",
+    "write_rows",
+]
 
 
 class StaleOffsetsError(PulseError, RuntimeError):
@@ -43,6 +52,7 @@ def prepare_connection(conn: psycopg.Connection[Any]) -> None:
     with conn.transaction():
         conn.execute(load_sql("consumer/create_incoming"))
         conn.execute(load_sql("consumer/create_incoming_calls"))
+        conn.execute(load_sql("consumer/create_incoming_catalog"))
 
 
 def load_offsets(
@@ -70,21 +80,34 @@ def write_batch(
     `call_rows` are the enriched support calls among `rows` (`Batch.validate` makes them);
     None derives them here, so no writer can store a call without its enrichment.
     `partitions` knows which weeks of `events` exist (None: ask the database each time)."""
-    ordered = sorted(slices, key=lambda s: s.partition)
     if call_rows is None:
         call_rows = call_rows_from_facts(rows) if with_aggregates else ()
+    calls = call_rows
     # Before the transaction, in one of its own: creating a partition locks events_default
     # exclusively, which the batch transaction must not hold while it writes.
     (partitions or EventPartitions()).ensure_for_rows(conn, rows)
+    return write_ledgered(
+        conn, topic, slices, lambda: write_rows(conn, rows, calls, with_aggregates=with_aggregates)
+    )
+
+
+def write_ledgered(
+    conn: psycopg.Connection[Any],
+    topic: str,
+    slices: Sequence[PartitionSlice],
+    write: Callable[[], tuple[dict[int, int], dict[str, int]]],
+) -> WriteResult:
+    """One transaction: lock and check the offsets this consumer expects, `write` the
+    batch's rows (returning what it stored by partition and by type), and store the next
+    offsets with the ledger. Raises StaleOffsetsError (rolled back) if offsets moved."""
+    ordered = sorted(slices, key=lambda s: s.partition)
     with conn.transaction():
         _check_expected_offsets(conn, topic, ordered)
-        stored_by_partition, stored_by_type = write_rows(
-            conn, rows, call_rows, with_aggregates=with_aggregates
-        )
+        stored_by_partition, stored_by_type = write()
         _store_offsets(conn, topic, ordered, stored_by_partition)
-    facts = sum(stored_by_partition.values())
+    stored = sum(stored_by_partition.values())
     valid = sum(s.valid for s in ordered)
-    return WriteResult(facts, valid - facts, stored_by_type)
+    return WriteResult(stored, valid - stored, stored_by_type)
 
 
 def write_rows(
@@ -98,15 +121,15 @@ def write_rows(
     tables empty on entry; returns the facts inserted by partition and by event type."""
     if not rows:
         return {}, {}
-    _copy(conn, _COPY_INCOMING, FACT_TYPES, rows)
+    copy_rows(conn, _COPY_INCOMING, FACT_TYPES, rows)
     conn.execute(load_sql("consumer/insert_facts"))
     if with_aggregates:
-        _copy(conn, _COPY_CALLS, CALL_TYPES, call_rows)
+        copy_rows(conn, _COPY_CALLS, CALL_TYPES, call_rows)
         apply_aggregates(conn)
     return _inserted_counts(conn)
 
 
-def _copy(
+def copy_rows(
     conn: psycopg.Connection[Any],
     statement: str,
     types: Sequence[str],

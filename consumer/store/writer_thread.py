@@ -21,10 +21,10 @@ from consumer.ingest.batch import ValidatedBatch
 from consumer.ingest.decode import Rejection
 from consumer.observe.metrics import ConsumerMetrics
 from consumer.store.database import Database
-from consumer.store.facts import fact_position
 from consumer.store.faults import Fault, classify, deployment_error, primary_message
 from consumer.store.isolation import find_refused
-from consumer.store.writer import StaleOffsetsError, WriteResult, write_batch
+from consumer.store.sinks import Sink
+from consumer.store.writer import StaleOffsetsError, WriteResult
 from pulse.backoff import Backoff
 from pulse.contract import RejectReason
 from pulse.errors import first_line
@@ -71,7 +71,7 @@ class WriterThread:
         dead_letters: DeadLetterPublisher,
         metrics: ConsumerMetrics,
         retry: RetryPolicy,
-        with_aggregates: bool,
+        sink: Sink,
         stop_requested_at: Callable[[], float | None],
     ) -> None:
         self._topic = topic
@@ -79,7 +79,7 @@ class WriterThread:
         self._dlq = dead_letters
         self._metrics = metrics
         self._retry = retry
-        self._with_aggregates = with_aggregates
+        self._sink = sink
         self._stop_requested_at = stop_requested_at
         self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)
         self.done: queue.Queue[Done] = queue.Queue()
@@ -156,15 +156,7 @@ class WriterThread:
                 self._dlq.publish(batch.letters, batch.acked)
             started = time.perf_counter()
             try:
-                result = write_batch(
-                    self._db.connection(),
-                    self._topic,
-                    batch.rows,
-                    batch.slices,
-                    call_rows=batch.call_rows,
-                    with_aggregates=self._with_aggregates,
-                    partitions=self._db.partitions,
-                )
+                result = self._sink.write(self._db.connection(), self._topic, batch)
             except psycopg.Error as exc:
                 if classify(exc) is not Fault.RECORD or not self._reject_refused(batch, exc):
                     raise
@@ -179,14 +171,11 @@ class WriterThread:
             "postgresql refused the batch for a value (%s); looking for the records",
             exc.sqlstate,
         )
-        calls: dict[tuple[int, int], list[tuple[object, ...]]] = {}
-        for call in batch.call_rows:
-            calls.setdefault((int(call[1]), int(call[2])), []).append(call)
+        conn = self._db.connection()
         refused = find_refused(
-            self._db.connection(),
-            batch.rows,
-            [calls.get(fact_position(row), []) for row in batch.rows],
-            with_aggregates=self._with_aggregates,
+            conn,
+            len(batch.rows),
+            lambda indexes: self._sink.write_part(conn, batch, indexes),
         )
         if not refused:
             return False

@@ -47,6 +47,9 @@ relative to the record's time (`LATE_HORIZON_DAYS`, `CLOCK_SKEW_SECONDS`: `times
 `timestamp_in_future`), and the JSON text itself, which must be UTF-8 I-JSON (RFC 7493):
 a lone surrogate escape such as "\\ud800" is `malformed_json`.
 
+The catalog of products, posts, authors and agents has a contract of its own in
+`pulse/contract/catalog.py` (the same field types, its own JSON Schema).
+
 Versioning. Every change to what this module accepts regenerates the schema file
 (`python -m pulse.schema_export`) in the same commit; `make lint` and the unit tests
 fail when the checked-in file differs from the generated one, so the two never drift.
@@ -64,6 +67,16 @@ narrowed to what the published schema already promised (RFC 3339, UUID forms), e
 blank free text, and the simulator, the only producer then, never sent any of it.
 """
 
+from pulse.contract.catalog import (
+    CATALOG_ADAPTER,
+    AgentRecord,
+    AuthorRecord,
+    CatalogRecord,
+    EntityType,
+    PostRecord,
+    ProductRecord,
+    catalog_key,
+)
 from pulse.contract.models import (
     EVENT_ADAPTER,
     AddToCart,
@@ -112,12 +125,14 @@ from pulse.contract.rules import (
 )
 
 __all__ = [
-    "EVENT_ADAPTER", "INT4_MAX", "MAX_COMMENT_LENGTH", "MAX_DURATION_SECONDS", "MAX_ID_LENGTH",
-    "MAX_NAME_LENGTH", "MAX_QUANTITY", "MAX_QUERY_LENGTH", "MAX_RESULTS_COUNT",
-    "MAX_SHORT_TEXT_LENGTH", "MAX_TRANSCRIPT_LENGTH", "MAX_UNIT_PRICE", "MIN_DURATION_SECONDS",
-    "MIN_QUANTITY", "MIN_RESULTS_COUNT", "MIN_UNIT_PRICE", "SCHEMA_VERSION", "TEXT_PATTERN",
-    "UNIT_PRICE_DECIMAL_PLACES", "UNIT_PRICE_MAX_DIGITS", "AddToCart", "Click", "Comment",
-    "Device", "Event", "EventType", "Like", "Location", "Login", "Logout", "PageCreate",
-    "PageEdit", "PageView", "Purchase", "RejectReason", "RemoveFromCart", "Search", "Share",
-    "Signup", "SupportCall", "TimeWindow", "explain_text",
+    "CATALOG_ADAPTER", "EVENT_ADAPTER", "INT4_MAX", "MAX_COMMENT_LENGTH",
+    "MAX_DURATION_SECONDS", "MAX_ID_LENGTH", "MAX_NAME_LENGTH", "MAX_QUANTITY",
+    "MAX_QUERY_LENGTH", "MAX_RESULTS_COUNT", "MAX_SHORT_TEXT_LENGTH", "MAX_TRANSCRIPT_LENGTH",
+    "MAX_UNIT_PRICE", "MIN_DURATION_SECONDS", "MIN_QUANTITY", "MIN_RESULTS_COUNT",
+    "MIN_UNIT_PRICE", "SCHEMA_VERSION", "TEXT_PATTERN", "UNIT_PRICE_DECIMAL_PLACES",
+    "UNIT_PRICE_MAX_DIGITS", "AddToCart", "AgentRecord", "AuthorRecord", "CatalogRecord",
+    "Click", "Comment", "Device", "EntityType", "Event", "EventType", "Like", "Location",
+    "Login", "Logout", "PageCreate", "PageEdit", "PageView", "PostRecord", "ProductRecord",
+    "Purchase", "RejectReason", "RemoveFromCart", "Search", "Share", "Signup", "SupportCall",
+    "TimeWindow", "catalog_key", "explain_text",
 ]  # fmt: skip

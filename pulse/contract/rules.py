@@ -90,6 +90,10 @@ class RejectReason(StrEnum):
     INVALID_VALUE = "invalid_value"
     TIMESTAMP_TOO_OLD = "timestamp_too_old"
     TIMESTAMP_IN_FUTURE = "timestamp_in_future"
+    # Catalog records (pulse/contract/catalog.py): keyed `<entity_type>:<id>`.
+    UNKNOWN_ENTITY_TYPE = "unknown_entity_type"
+    INVALID_KEY = "invalid_key"  # no key, or not `<entity_type>:<id>`
+    KEY_MISMATCH = "key_mismatch"  # the key names another entity than the value
     # Found after decoding: the record is valid, but one step of storing it fails for
     # this record alone (the rest of its batch is stored).
     ENRICHMENT_FAILED = "enrichment_failed"

@@ -11,7 +11,8 @@ select
     upsell_revenue,
     avg_duration_seconds,
     positive_pct,
-    negative_pct
+    negative_pct,
+    team
 from agent_leaderboard
 order by agent_rank, agent_id
 limit %(limit)s

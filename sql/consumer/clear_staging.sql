@@ -3,3 +3,5 @@
 delete from incoming_events;
 delete from inserted_events;
 delete from incoming_calls;
+delete from touched_content_items;
+delete from incoming_catalog;

@@ -2,7 +2,8 @@
 -- from the facts that came from it (those still in `events` plus those retention dropped,
 -- counted in `dropped_facts` by the same transaction that dropped them), or whose counts
 -- do not add up to the offsets it covers (the table's check constraint refuses such a
--- commit; a hand edit could not).
+-- commit; a hand edit could not). The facts of a catalog partition are the dimension
+-- versions it stored.
 with
 
 stored as (
@@ -30,6 +31,21 @@ facts_by_origin as (
         source_partition,
         facts
     from dropped_facts
+    union all
+    select
+        source_topic,
+        source_partition,
+        count(*) as facts
+    from (
+        select source_topic, source_partition from dim_product
+        union all
+        select source_topic, source_partition from dim_post
+        union all
+        select source_topic, source_partition from dim_author
+        union all
+        select source_topic, source_partition from dim_agent
+    ) as dimension_versions
+    group by source_topic, source_partition
 ),
 
 recomputed as (

@@ -13,6 +13,14 @@ counted as (
     union all
     select 'dim_date', count(*) from dim_date
     union all
+    select 'dim_product', count(*) from dim_product
+    union all
+    select 'dim_post', count(*) from dim_post
+    union all
+    select 'dim_author', count(*) from dim_author
+    union all
+    select 'dim_agent', count(*) from dim_agent
+    union all
     select 'event_counts_per_minute', count(*) from event_counts_per_minute
     union all
     select 'event_counts_per_hour', count(*) from event_counts_per_hour
@@ -27,15 +35,37 @@ counted as (
     union all
     select 'user_history', count(*) from user_history
     union all
+    select 'user_active_days', count(*) from user_active_days
+    union all
+    select 'active_user_days_by_gap', count(*) from active_user_days_by_gap
+    union all
+    select 'user_signup_cohorts', count(*) from user_signup_cohorts
+    union all
+    select 'weekly_cohort_activity', count(*) from weekly_cohort_activity
+    union all
     select 'session_funnels', count(*) from session_funnels
     union all
+    select 'daily_session_funnels', count(*) from daily_session_funnels
+    union all
     select 'content_items', count(*) from content_items
+    union all
+    select 'content_leaders', count(*) from content_leaders
+    union all
+    select 'post_publications', count(*) from post_publications
+    union all
+    select 'post_slot_activity', count(*) from post_slot_activity
+    union all
+    select 'author_category_daily_posts', count(*) from author_category_daily_posts
     union all
     select 'content_daily_activity', count(*) from content_daily_activity
     union all
     select 'author_category_daily_activity', count(*) from author_category_daily_activity
     union all
+    select 'author_category_activity', count(*) from author_category_activity
+    union all
     select 'product_daily_sales', count(*) from product_daily_sales
+    union all
+    select 'product_sales', count(*) from product_sales
     union all
     select 'daily_sales', count(*) from daily_sales
     union all

@@ -1,12 +1,16 @@
 -- DAU, WAU and MAU as of a UTC day: users active that day, in the 7 days and in the 30
 -- days ending that day, and stickiness (DAU / MAU). Parameters: as_of (a date).
+-- Exact, from at most 30 x 30 rows of `active_user_days_by_gap`: a user active in a
+-- window is counted once, on the day whose previous active day lies before the window
+-- (migration 130).
 with
 
-user_days as (
+days as (
     select
         activity_date,
-        user_id
-    from user_daily_activity
+        days_since_previous,
+        users
+    from active_user_days_by_gap
     where
         activity_date > %(as_of)s::date - 30
         and activity_date <= %(as_of)s::date
@@ -14,14 +18,18 @@ user_days as (
 
 counts as (
     select
-        count(distinct user_id) filter (
+        coalesce(sum(users) filter (
             where activity_date = %(as_of)s::date
-        ) as daily_active_users,
-        count(distinct user_id) filter (
-            where activity_date > %(as_of)s::date - 7
-        ) as weekly_active_users,
-        count(distinct user_id) as monthly_active_users
-    from user_days
+        ), 0)::bigint as daily_active_users,
+        coalesce(sum(users) filter (
+            where
+                activity_date > %(as_of)s::date - 7
+                and activity_date - days_since_previous <= %(as_of)s::date - 7
+        ), 0)::bigint as weekly_active_users,
+        coalesce(sum(users) filter (
+            where activity_date - days_since_previous <= %(as_of)s::date - 30
+        ), 0)::bigint as monthly_active_users
+    from days
 ),
 
 final as (

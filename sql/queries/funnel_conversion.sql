@@ -1,23 +1,11 @@
 -- The view -> cart -> purchase funnel per day over the last `days` days (as in the view
--- `funnel_daily`, reading only the sessions that started in the period, through the
--- index on started_at). Parameters: days.
+-- `funnel_daily`), from the per-day counts of sessions and of the stages they reached
+-- (`daily_session_funnels`, migration 132: one row per day). Parameters: days.
 with
 
-sessions as (
-    select * from session_funnels
-    where started_at >= date_trunc('day', now(), 'UTC') - (%(days)s - 1) * interval '1 day'
-),
-
-per_day as (
-    select
-        (started_at at time zone 'UTC')::date as activity_date,
-        count(*) filter (where has_viewed) as viewed_sessions,
-        count(*) filter (where has_viewed and has_added_to_cart) as carted_sessions,
-        count(*) filter (
-            where has_viewed and has_added_to_cart and has_purchased
-        ) as purchased_sessions
-    from sessions
-    group by 1
+days as (
+    select * from daily_session_funnels
+    where activity_date >= (now() at time zone 'UTC')::date - (%(days)s - 1)
 ),
 
 final as (
@@ -31,7 +19,7 @@ final as (
             as cart_to_purchase_pct,
         round(100.0 * purchased_sessions / nullif(viewed_sessions, 0), 2)
             as view_to_purchase_pct
-    from per_day
+    from days
 )
 
 select * from final

@@ -1,4 +1,5 @@
--- The most popular products by units sold, per currency. Parameters: limit.
+-- The most popular products by units sold, per currency, with their name and category
+-- (the catalog's; null until it delivered them). Parameters: limit.
 select
     currency,
     popularity_rank,
@@ -7,7 +8,9 @@ select
     orders,
     units_sold,
     revenue,
-    cart_to_order_pct
+    cart_to_order_pct,
+    product_name,
+    product_category
 from product_popularity
 where popularity_rank <= %(limit)s
 order by currency, popularity_rank, product_id;

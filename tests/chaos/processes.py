@@ -43,6 +43,7 @@ def start_producer(
         "--truth", str(truth),
         "--rate", str(rate),
         "--no-progress",
+        "--no-catalog",
         *faults,
     ]  # fmt: skip
     log = (log_dir / f"producer-{topic}.log").open("wb")

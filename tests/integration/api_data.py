@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from consumer.calls.corpus import load
+from tests.integration import catalog_records
 from tests.integration.harness import Record
 
 DAY = timedelta(days=1)
@@ -22,6 +23,8 @@ MINUTE = timedelta(minutes=1)
 class Dataset:
     anchor: datetime  # ten minutes before the data was made: every event is in the past
     events: list[dict[str, Any]]
+    # The catalog's records: names for most posts, authors, products and agents.
+    catalog: list[catalog_records.Record] = field(default_factory=list)
 
     def records(self) -> list[Record]:
         return [
@@ -110,4 +113,26 @@ def build(now: datetime) -> Dataset:
         add(_event("support_call", user, at, f"s-{user}", call_id=f"call-{call_id}",
                    agent_id=agent, agent_name=name, duration_seconds=300,
                    transcript=calls[call_id]))  # fmt: skip
+    data.catalog.extend(_catalog(data))
     return data
+
+
+def _catalog(data: Dataset) -> list[catalog_records.Record]:
+    """Names for what the events name, but none for c-post4, a-carol and p-2: their
+    figures must show all the same, without a name. Bob's home is health, his post tech."""
+    at = (data.at(50)).isoformat()
+    posts = [
+        catalog_records.post(post, ["t"], at, title=f"Title of {post}", author_id=author,
+                             category=category)
+        for post, (author, category) in POSTS.items()
+        if post != "c-post4"
+    ]  # fmt: skip
+    return [
+        *posts,
+        catalog_records.author("a-alice", "Alice Adams", "tech", at),
+        catalog_records.author("a-bob", "Bob Brown", "health", at),
+        catalog_records.author("a-dave", "Dave Diaz", "tech", at),
+        catalog_records.product("p-1", "Desk lamp", at, price="10.50"),
+        catalog_records.agent("ag-1", "Priya Patel", "Retention", at),
+        catalog_records.agent("ag-2", "Karen Kim", "Inbound Sales", at),
+    ]

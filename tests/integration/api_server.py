@@ -20,7 +20,7 @@ import httpx
 from kafka.admin import KafkaAdminClient, NewTopic
 
 from tests.databases import as_role, scratch_database
-from tests.integration import harness
+from tests.integration import catalog_records, harness
 from tests.integration.harness import REPO, Record, free_port
 from tests.integration.test_database_roles import READER_ROLE_URL
 
@@ -96,15 +96,19 @@ class Served:
 @contextmanager
 def consumed_and_served(
     *, kafka_bootstrap: str, admin_database_url: str, records: Sequence[Record],
-    log_dir: Path, prefix: str,
+    log_dir: Path, prefix: str, catalog: Sequence[catalog_records.Record] = (),
 ) -> Iterator[Served]:  # fmt: skip
-    """`records` on a fresh topic of two partitions, consumed to idle by the real consumer
-    into a scratch database, served by the real API logged in as the read-only role."""
+    """`records` on a fresh topic of two partitions (and `catalog` on its catalog topic),
+    consumed to idle by the real consumer into a scratch database, served by the real API
+    logged in as the read-only role."""
     topic, dlq = f"{prefix}.{uuid.uuid4().hex[:12]}", f"{prefix}-dlq.{uuid.uuid4().hex[:12]}"
     admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="pulse-tests")
     admin.create_topics([NewTopic(topic, 2, 1), NewTopic(dlq, 1, 1)])
     try:
         harness.produce(kafka_bootstrap, topic, records)
+        if catalog:  # the consumer reads `<topic>.catalog` (tests/commands.py)
+            catalog_records.create_topic(kafka_bootstrap, "", name=f"{topic}.catalog")
+            catalog_records.produce(kafka_bootstrap, f"{topic}.catalog", catalog)
         with scratch_database(admin_database_url, f"pulse_{prefix}") as url:
             harness.run_consumer_to_idle(
                 timeout=120, bootstrap=kafka_bootstrap, database_url=url, topic=topic,
@@ -122,3 +126,5 @@ def consumed_and_served(
     finally:
         admin.delete_topics([topic, dlq])
         admin.close()
+        if catalog:
+            catalog_records.delete_topics(kafka_bootstrap, [f"{topic}.catalog"])

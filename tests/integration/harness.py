@@ -149,6 +149,7 @@ def start_consumer(
     group: str,
     log_dir: Path,
     exit_when_idle_s: float | None = 3.0,
+    catalog_topic: str | None = None,
     extra: Sequence[str] = (),
 ) -> ConsumerProcess:
     port = free_port()
@@ -161,6 +162,7 @@ def start_consumer(
         group=group,
         metrics_port=port,
         exit_when_idle_s=exit_when_idle_s,
+        catalog_topic=catalog_topic,
         extra=extra,
     )
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -184,11 +186,14 @@ def facts(database_url: str) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
-def offsets(database_url: str) -> list[tuple[Any, ...]]:
+def offsets(database_url: str, topic: str | None = None) -> list[tuple[Any, ...]]:
+    """The ledger's rows (of `topic` only, when given: the catalog has rows too)."""
     with psycopg.connect(database_url) as conn:
         return conn.execute(
             "select kafka_partition, first_offset, next_offset, facts_stored, duplicates,"
-            " dead_lettered from partition_offsets order by kafka_partition"
+            " dead_lettered from partition_offsets"
+            " where %(topic)s::text is null or topic = %(topic)s order by kafka_partition",
+            {"topic": topic},
         ).fetchall()
 
 

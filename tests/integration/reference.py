@@ -2,16 +2,17 @@
 view and SQL function: what the tests compare the incrementally maintained SQL against.
 
 Written from the definitions in the migrations' comments, not from their SQL: no window
-functions, no percentile_cont, no SQL rounding. The only thing read from the database
-besides the facts is the event type -> engagement mapping, which lives in one place
-(`event_types`, migration 010) by design.
+functions, no percentile_cont, no SQL rounding. The only things read from the database
+besides the facts are the event type -> engagement mapping, which lives in one place
+(`event_types`, migration 010) by design, and the catalog's current names, an input like
+the facts (tests/integration/test_catalog.py checks the dimensions against the topic).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -51,9 +52,46 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class Names:
+    """The catalog's current, undeleted rows: what the views show next to the ids."""
+
+    titles: dict[str, str] = field(default_factory=dict)  # post_id -> title
+    authors: dict[str, tuple[str, str]] = field(default_factory=dict)  # name, home category
+    products: dict[str, tuple[str, str]] = field(default_factory=dict)  # name, category
+    teams: dict[str, str] = field(default_factory=dict)  # agent_id -> team
+
+    def author(self, author_id: str | None) -> tuple[str | None, str | None]:
+        return self.authors.get(author_id or "", (None, None))
+
+    def product(self, product_id: str | None) -> tuple[str | None, str | None]:
+        return self.products.get(product_id or "", (None, None))
+
+
+@dataclass(frozen=True, slots=True)
 class Mapping:
     level: dict[str, str]
     is_engagement: dict[str, bool]
+    names: Names = field(default_factory=Names)
+
+
+def _names(conn: psycopg.Connection[Any]) -> Names:
+    current = " where is_current and not is_deleted"
+    return Names(
+        titles=dict(conn.execute("select post_id, title from dim_post" + current).fetchall()),
+        authors={
+            a: (n, c)
+            for a, n, c in conn.execute(
+                "select author_id, author_name, home_category from dim_author" + current
+            )
+        },
+        products={
+            p: (n, c)
+            for p, n, c in conn.execute(
+                "select product_id, product_name, category from dim_product" + current
+            )
+        },
+        teams=dict(conn.execute("select agent_id, team from dim_agent" + current).fetchall()),
+    )
 
 
 def load(conn: psycopg.Connection[Any]) -> tuple[list[Fact], Mapping]:
@@ -65,7 +103,9 @@ def load(conn: psycopg.Connection[Any]) -> tuple[list[Fact], Mapping]:
     types = conn.execute(
         "select event_type, engagement_level, is_content_engagement from event_types"
     ).fetchall()
-    mapping = Mapping({t: lvl for t, lvl, _ in types}, {t: flag for t, _, flag in types})
+    mapping = Mapping(
+        {t: lvl for t, lvl, _ in types}, {t: flag for t, _, flag in types}, _names(conn)
+    )
     return [Fact(*row) for row in rows], mapping
 
 
@@ -333,6 +373,8 @@ def post_engagement_stats(facts: Iterable[Fact], mapping: Mapping) -> list[tuple
                 item.engagements,
                 pct(c["like"], c["page_view"]),
                 pct(c["like"] + c["comment"] + c["share"], c["page_view"]),
+                mapping.names.titles.get(content_id),
+                mapping.names.author(item.first.author_id)[0],
             )
         )
     return rows
@@ -358,6 +400,9 @@ def top_pages(
             actions[cid],
             *(item.counts[t] for t in ("page_view", "click", "like", "comment", "share")),
             item.counts["page_edit"],
+            # A product page's title is its product's name.
+            mapping.names.titles.get(cid) or mapping.names.product(cid)[0],
+            mapping.names.author(item.first.author_id)[0],
         )
         for cid, item in items.items()
     ]
@@ -419,7 +464,10 @@ def top_authors_90d(
         members = {a: counts for (c, a), counts in totals.items() if c == category}
         rank = ranks({a: counts["engagements"] for a, counts in members.items()})
         for author, c in members.items():
-            rows.append((category, rank[author], author, *_post_figures(c), category == SHOP))
+            rows.append(
+                (category, rank[author], author, *_post_figures(c), category == SHOP,
+                 *mapping.names.author(author))
+            )  # fmt: skip
     return rows
 
 
@@ -503,6 +551,7 @@ def category_stats(facts: Iterable[Fact], mapping: Mapping) -> list[tuple[Any, .
                 ratio(engagement, posts),
                 top,
                 members[top]["engagements"],
+                mapping.names.author(top)[0],
             )
         )
     return rows
@@ -613,7 +662,8 @@ def sales(facts: Iterable[Fact], period: str) -> list[tuple[Any, ...]]:
     ]
 
 
-def product_popularity(facts: Iterable[Fact]) -> list[tuple[Any, ...]]:
+def product_popularity(facts: Iterable[Fact], names: Names | None = None) -> list[tuple[Any, ...]]:
+    names = names or Names()
     totals: dict[tuple[str, str], list[Any]] = {}
     for fact in facts:
         if fact.product_id is None:
@@ -637,7 +687,7 @@ def product_popularity(facts: Iterable[Fact]) -> list[tuple[Any, ...]]:
         for product, (adds, removes, orders, units, revenue) in members.items():
             rows.append(
                 (currency, rank[product], product, adds, removes, orders, units, revenue,
-                 pct(orders, adds))
+                 pct(orders, adds), *names.product(product))
             )  # fmt: skip
     return rows
 

@@ -44,6 +44,7 @@ def live(
     with consumed_and_served(
         kafka_bootstrap=kafka_bootstrap, admin_database_url=admin_database_url,
         records=data.records(), log_dir=tmp_path_factory.mktemp("api"), prefix="api",
+        catalog=data.catalog,
     ) as served:  # fmt: skip
         yield Live(served, data)
 
@@ -77,6 +78,8 @@ def test_post_engagement(live: Live) -> None:
         "total_engagements": 8,
         "engagement_rate": 50.0,  # seed 003's: 2 likes per 4 views
         "interaction_rate": 100.0,  # (2 + 1 + 1) interactions per 4 views
+        "title": "Title of c-post1",  # the catalog's, as seed 003's endpoint shows them
+        "author_name": "Alice Adams",
     }
     unseen = live.get("/engagement/c-post4")  # one like, no view: no rate
     assert (unseen["views"], unseen["likes"], unseen["engagement_rate"]) == (0, 1, None)
@@ -111,11 +114,13 @@ def test_top_categories_with_their_top_author(live: Live) -> None:
             "category_rank": 1, "category": "tech", "authors": 3, "posts_published": 5,
             "total_engagements": 12, "avg_engagement_per_post": 2.4,
             "top_author_id": "a-alice", "top_author_engagements": 10,
+            "top_author_name": "Alice Adams",
         },
         {
             "category_rank": 2, "category": "health", "authors": 1, "posts_published": 1,
             "total_engagements": 1, "avg_engagement_per_post": 1.0,
             "top_author_id": "a-carol", "top_author_engagements": 1,
+            "top_author_name": None,  # the catalog has no Carol
         },
     ]  # fmt: skip
     assert page["next_offset"] is None
@@ -286,6 +291,45 @@ def test_popular_products(live: Live) -> None:
         (1, "p-1", 2, "21.00", 100.0), (2, "p-2", 1, "99.99", 100.0),
     ]  # fmt: skip
     assert [r["product_id"] for r in live.get("/products/popular", top=1)["items"]] == ["p-1"]
+
+
+def test_names_come_from_the_catalog_and_what_it_lacks_counts_without_one(live: Live) -> None:
+    # The catalog names every post but c-post4, every author but Carol, p-1 but not p-2.
+    pages = live.get("/pages/top", limit=10)["items"]
+    assert [(p["content_id"], p["title"], p["author_name"]) for p in pages] == [
+        ("c-post1", "Title of c-post1", "Alice Adams"),
+        ("c-post2", "Title of c-post2", "Alice Adams"),
+        ("c-post3", "Title of c-post3", "Bob Brown"),
+        ("c-post4", None, None),
+        ("c-post5", "Title of c-post5", "Dave Diaz"),
+        ("c-post6", "Title of c-post6", "Dave Diaz"),
+    ]
+    assert live.get("/engagement/c-post4")["title"] is None
+    # Authors against the posts' category (seed 003's Segment Category): Bob's home is
+    # health, his post is tech.
+    authors = live.get("/authors/top", per_category=3)["items"]
+    assert [(a["category"], a["author_id"], a["author_name"], a["home_category"])
+            for a in authors] == [
+        ("health", "a-carol", None, None),
+        ("tech", "a-alice", "Alice Adams", "tech"),
+        ("tech", "a-bob", "Bob Brown", "health"),
+        ("tech", "a-dave", "Dave Diaz", "tech"),
+    ]  # fmt: skip
+    categories = live.get("/categories/top")["items"]
+    assert {(c["category"], c["top_author_name"]) for c in categories} == {
+        ("tech", "Alice Adams"),
+        ("health", None),
+    }
+    products = live.get("/products/popular", top=10)["items"]
+    assert [(p["product_id"], p["product_name"], p["product_category"]) for p in products] == [
+        ("p-1", "Desk lamp", "Home"),
+        ("p-2", None, None),
+    ]
+    agents = live.get("/calls/agents/leaderboard")["items"]
+    assert [(a["agent_id"], a["agent_name"], a["team"]) for a in agents] == [
+        ("ag-2", "Karen", "Inbound Sales"),  # the calls' name; the catalog's team
+        ("ag-1", "Priya", "Retention"),
+    ]
 
 
 # -- the support-call views ----------------------------------------------------------------

@@ -204,7 +204,9 @@ def live(
     topic, dlq = f"dash.{uuid.uuid4().hex[:12]}", f"dash-dlq.{uuid.uuid4().hex[:12]}"
     admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="pulse-tests")
     admin.create_topics([NewTopic(topic, 3, 1), NewTopic(dlq, 1, 1)])
-    common = ["--topic", topic, "--bootstrap-servers", kafka_bootstrap]
+    # The consumer reads `<topic>.catalog` (tests/commands.py); the producer creates it.
+    common = ["--topic", topic, "--catalog-topic", f"{topic}.catalog",
+              "--bootstrap-servers", kafka_bootstrap]  # fmt: skip
     faults = ["--defects-ratio", "0.002", "--duplicate-ratio", "0.02"]
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -284,7 +286,7 @@ def live(
     finally:
         for process in reversed(processes):
             _stop(process)
-        admin.delete_topics([topic, dlq])
+        admin.delete_topics([topic, dlq, f"{topic}.catalog"])
         admin.close()
 
 

@@ -23,6 +23,7 @@ from pulse.settings import Settings
 from stack.config import StackSettings
 from tests.commands import unique_group
 from tests.databases import as_role, scratch_database
+from tests.integration import catalog_records as cat
 from tests.integration import harness
 from tests.integration.harness import REPO
 
@@ -82,7 +83,8 @@ _VIEWS = (
     "author_opportunities", "category_stats", "funnel_daily", "sales_weekly", "sales_monthly",
     "product_popularity", "dim_actions", "dim_users", "fact_user_actions", "agent_names",
     "agent_leaderboard", "daily_call_summary", "agent_conversion_drops",
-    "agent_conversion_changes",
+    "agent_conversion_changes", "dim_product_current", "dim_post_current",
+    "dim_author_current", "dim_agent_current", "team_daily_calls",
 )  # fmt: skip
 # Every relation of the schema -> (what pulse_writer may do, what pulse_reader may do), as
 # migrations 070, 071 and 080 and the files of sql/views/ grant it. A relation missing here
@@ -112,6 +114,22 @@ PRIVILEGES: dict[str, tuple[str, str]] = {
     # Data-quality runs: stored by `consumer check` and the consumer's job, which also
     # prunes those past 90 days (sql/quality/store_results.sql).
     "quality_results": ("select insert delete", "select"),
+    # Rollups of issue 17 (migrations 130-): a user-day is inserted once; a count that a
+    # late day or a late signup brings down to 0 is deleted.
+    "user_active_days": ("select insert", "select"),
+    "active_user_days_by_gap": ("select insert update delete", "select"),
+    "user_signup_cohorts": (_UPSERTED, "select"),
+    "weekly_cohort_activity": ("select insert update delete", "select"),
+    "daily_session_funnels": ("select insert update delete", "select"),
+    "product_sales": (_UPSERTED, "select"),
+    "author_category_activity": (_UPSERTED, "select"),
+    "content_leaders": ("select insert update delete", "select"),
+    "post_publications": (_UPSERTED, "select"),
+    "post_slot_activity": ("select insert update delete", "select"),
+    "author_category_daily_posts": ("select insert update delete", "select"),
+    # The catalog's SCD2 dimensions (migration 100): the batch transaction inserts
+    # versions and ends earlier ones (update); never deletes one.
+    **dict.fromkeys(("dim_product", "dim_post", "dim_author", "dim_agent"), (_UPSERTED, "select")),
     **dict.fromkeys(_VIEWS, ("", "select")),
 }
 KINDS = ("select", "insert", "update", "delete", "truncate", "references", "trigger")
@@ -308,23 +326,37 @@ def test_the_consumer_role_runs_a_real_batch_end_to_end(
     records = harness.make_records(8, 600, duplicate_every=15, invalid_every=20)
     records += _months_old_records(9, 30)  # for retention to drop, further down
     harness.produce(kafka_bootstrap, topic, records)
+    # The catalog's versions too: inserted, and the earlier ones ended (an update).
+    catalog = cat.create_topic(kafka_bootstrap, "roles-catalog", 1)
+    cat.produce(kafka_bootstrap, catalog, [
+        cat.product("p-1", "Lamp", "2026-01-01T00:00:00Z"),
+        cat.product("p-1", "Lamp Pro", "2026-01-02T00:00:00Z"),
+        cat.post("c-1", ["a"], "2026-01-01T00:00:00Z"),
+        cat.author("u-1", "Ada", "Science", "2026-01-01T00:00:00Z"),
+        cat.agent("agent-1", "Bo", "Retention", "2026-01-01T00:00:00Z"),
+        cat.tombstone("agent", "agent-1"),
+    ])  # fmt: skip
     consumer = harness.run_consumer_to_idle(
         bootstrap=kafka_bootstrap,
         database_url=migrated,
         topic=topic,
         dlq_topic=dlq,
+        catalog_topic=catalog,
         group=unique_group(),
         log_dir=tmp_path,
     )
     unique = {r.event_id for r in records if r.event_id is not None}
     assert harness.fact_count(migrated) == len(unique), consumer.log()[-2000:]
-    rows = harness.offsets(migrated)
+    rows = harness.offsets(migrated, topic)
     assert sum(row[2] - row[1] for row in rows) == len(records)  # every record accounted
     assert sum(row[3] + row[4] + row[5] for row in rows) == len(records)
     with psycopg.connect(migrated) as conn:
         daily = conn.execute("select count(*) from event_counts_per_hour").fetchone()
     assert daily is not None
     assert daily[0] > 0  # the aggregates were written too
+    assert cat.rows(migrated, "select count(*), count(*) filter (where is_current)"
+                    " from dim_product") == [(2, 1)]  # fmt: skip
+    assert cat.rows(migrated, "select count(*) from dim_agent where is_deleted") == [(1,)]
     # The dead-letter mirror writes its table as the same role.
     mirror = subprocess.run(
         [sys.executable, "-m", "consumer", "dlq", "mirror", "--database-url", migrated,
@@ -337,10 +369,12 @@ def test_the_consumer_role_runs_a_real_batch_end_to_end(
     assert mirrored == (sum(r.event_id is None for r in records),)
     # `consumer reconcile` reads every aggregate and the facts as the same role.
     reconciled = subprocess.run(
-        [sys.executable, "-m", "consumer", "reconcile", "--database-url", migrated],
+        [sys.executable, "-m", "consumer", "reconcile", "--database-url", migrated,
+         "--bootstrap-servers", kafka_bootstrap, "--catalog-topic", catalog],
         cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
+    assert f"dim_product vs {catalog}" in reconciled.stdout
     # The batches created the weekly partitions through create_event_partitions (the role
     # may not create a table itself): the owner's, with no privilege of their own, while
     # both roles read them through `events`.
@@ -354,13 +388,15 @@ def test_the_consumer_role_runs_a_real_batch_end_to_end(
         assert conn.execute("select count(*) from events").fetchone() == (len(unique),)
     # Retention drops the months-old week as the same role (security-definer functions),
     # and reconcile stays clean against what is left.
-    for command in (["retention", "--facts-retention-days", "30"], ["reconcile"]):
+    reconcile = ["reconcile", "--bootstrap-servers", kafka_bootstrap, "--catalog-topic", catalog]
+    for command in (["retention", "--facts-retention-days", "30"], reconcile):
         result = subprocess.run(
             [sys.executable, "-m", "consumer", *command, "--database-url", migrated],
             cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
         assert result.returncode == 0, result.stdout + result.stderr
     assert harness.fact_count(migrated) == len(unique) - 30
+    cat.delete_topics(kafka_bootstrap, [catalog])
 
 
 _WEEKLY_PARTITIONS = (

@@ -70,6 +70,7 @@ def _simulate(topic: str, truth: Path, env: Mapping[str, str], *, count: int) ->
         "producer",
         "--topic", topic, "--count", str(count), "--days", "2", "--seed", "11",
         "--users", "300", "--defects-ratio", "0.01", "--truth", str(truth), "--no-progress",
+        "--no-catalog",
         env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]

@@ -393,7 +393,14 @@ def test_a_reset_to_latest_is_counted_and_reported(
         exit_when_idle_s=None,
     )
     try:
-        harness.wait_for(lambda: "partitions assigned" in consumer.log(), 60, "an assignment")
+        harness.wait_for(
+            lambda: any(
+                "partitions assigned" in line and f"topic={topic} " in line
+                for line in consumer.log().splitlines()
+            ),
+            60,
+            "an assignment of the topic (the catalog's loop logs its own)",
+        )
         # "latest" is resolved at the first fetch after the seek: let it happen first, or
         # the records below would be skipped too.
         time.sleep(3)

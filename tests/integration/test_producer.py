@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.admin._config import ConfigResource  # not re-exported for mypy
+from confluent_kafka.admin._resource import ResourceType
 from kafka import KafkaConsumer, TopicPartition
 from kafka.admin import KafkaAdminClient
 
@@ -26,6 +29,12 @@ from pulse.settings import Settings
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
+
+
+def _cleanup_policy(bootstrap: str, topic: str) -> str:
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    (future,) = admin.describe_configs([ConfigResource(ResourceType.TOPIC, topic)]).values()
+    return str(future.result()["cleanup.policy"].value)
 
 
 def read_all(bootstrap: str, topic: str, expected: int, timeout_s: float = 60.0) -> list[Any]:
@@ -56,7 +65,7 @@ def test_every_record_is_on_the_topic_where_the_truth_says(
         "--bootstrap-servers", kafka_bootstrap, "--topic", topic, "--count", "6000",
         "--days", "14", "--seed", "5", "--users", "1000", "--truth", str(truth_path),
         "--defects-ratio", "0.004", "--duplicate-ratio", "0.02", "--late-ratio", "0.02",
-        "--no-progress",
+        "--no-progress", "--no-catalog",
     ])  # fmt: skip
     assert code == 0
     truth = read_truth(truth_path)
@@ -90,18 +99,27 @@ def test_every_record_is_on_the_topic_where_the_truth_says(
     assert sum(not line["valid"] for line in truth) > 100
 
 
-def test_a_missing_topic_is_created_with_the_partitions_asked(kafka_bootstrap: str) -> None:
+def test_missing_topics_are_created_the_catalog_one_compacted(kafka_bootstrap: str) -> None:
     topic = f"producer.new.{uuid.uuid4().hex[:12]}"
+    catalog = f"{topic}.catalog"
     admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
     try:
         code = main(["--bootstrap-servers", kafka_bootstrap, "--topic", topic, "--count", "50",
-                     "--partitions", "4", "--users", "200", "--no-progress"])  # fmt: skip
+                     "--partitions", "4", "--users", "200", "--no-progress",
+                     "--catalog-topic", catalog])  # fmt: skip
         assert code == 0
-        (described,) = admin.describe_topics([topic])
-        assert len(described["partitions"]) == 4
+        events, dimensions = admin.describe_topics([topic, catalog])
+        assert len(events["partitions"]) == 4
+        assert len(dimensions["partitions"]) == 4
         assert len(read_all(kafka_bootstrap, topic, 50)) == 50
+        assert _cleanup_policy(kafka_bootstrap, catalog) == "compact"
+        # The catalog's snapshot: every product, post, author and agent of the world.
+        kinds = {
+            record.key.split(b":")[0] for record in read_all(kafka_bootstrap, catalog, 10**9, 5)
+        }
+        assert kinds == {b"product", b"post", b"author", b"agent"}
     finally:
-        admin.delete_topics([topic])
+        admin.delete_topics([topic, catalog])
         admin.close()
 
 
@@ -113,7 +131,7 @@ def test_ctrl_c_flushes_prints_the_summary_and_exits_zero(
     process = subprocess.Popen(
         [sys.executable, "-m", "producer", "--live", "--rate", "400", "--users", "500",
          "--bootstrap-servers", kafka_bootstrap, "--topic", topic, "--truth", str(truth_path),
-         "--late-ratio", "0.05"],
+         "--late-ratio", "0.05", "--no-catalog"],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     time.sleep(6)

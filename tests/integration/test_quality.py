@@ -129,7 +129,7 @@ def test_consumer_fills_the_calendar_and_exports_the_checks(
     assert metrics[("pulse_quality_check_failing_rows", coverage)] == 0
     assert metrics[("pulse_quality_check_checked_rows", coverage)] > 0
     failing = {k: v for k, v in metrics.items() if k[0] == "pulse_quality_check_failing_rows"}
-    assert len(failing) == 35, failing
+    assert len(failing) == 50, failing  # 13 checks, 37 tables counted
     assert set(failing.values()) == {0.0}, failing
     _assert_calendar_covers_events(database_url)
 
@@ -217,7 +217,7 @@ def test_check_fails_on_each_broken_rule_and_on_a_shrinking_table(database_url: 
         ("dim_date_covers_events", "dim_date"),
         ("user_daily_activity", "0"),
     }, broken.stdout
-    assert broken.stdout.splitlines()[-1].startswith("8 of 35 checks failed: ")
+    assert broken.stdout.splitlines()[-1].startswith("8 of 50 checks failed: ")
     with psycopg.connect(database_url) as conn:
         stored = conn.execute(
             "select check_name, table_name from quality_results where not is_passed"

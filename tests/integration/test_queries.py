@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -53,6 +54,8 @@ def loaded(
             [
                 *(sys.executable, "-m", "producer", "--count", "30000", "--start", start),
                 *("--seed", "11", "--users", "1500", "--topic", topic),
+                # The consumer reads `<topic>.catalog` (tests/commands.py): the names.
+                *("--catalog-topic", f"{topic}.catalog"),
                 *("--bootstrap-servers", kafka_bootstrap, "--no-progress"),
                 *("--late-ratio", "0.02", "--duplicate-ratio", "0.02"),
             ],
@@ -81,7 +84,7 @@ def loaded(
                 facts, mapping = reference.load(conn)
             yield Loaded(url, facts, mapping)
     finally:
-        admin.delete_topics([topic, dlq])
+        admin.delete_topics([topic, dlq, f"{topic}.catalog"])
         admin.close()
 
 
@@ -131,7 +134,7 @@ VIEWS: dict[str, Expectation] = {
     "funnel_daily": lambda f, _m, _n: reference.funnel_daily(f),
     "sales_weekly": lambda f, _m, _n: reference.sales(f, "week"),
     "sales_monthly": lambda f, _m, _n: reference.sales(f, "month"),
-    "product_popularity": lambda f, _m, _n: reference.product_popularity(f),
+    "product_popularity": lambda f, m, _n: reference.product_popularity(f, m.names),
 }
 
 
@@ -141,6 +144,63 @@ def test_view_equals_a_recomputation_from_the_facts(loaded: Loaded, view: str) -
     expected = VIEWS[view](loaded.facts, loaded.mapping, now)
     assert expected, f"the data set leaves {view} empty: it would prove nothing"
     assert_same_rows(rows, expected, view)
+
+
+def test_the_views_show_the_catalogs_names_and_count_what_it_lacks(loaded: Loaded) -> None:
+    # The producer's catalog names its posts, authors, products and agents; the activity
+    # simulation's and the seed's are in no catalog: counted all the same, without a name.
+    names = loaded.mapping.names
+    assert names.titles
+    assert names.authors
+    assert names.products
+    assert names.teams
+    pages, _ = _rows_and_now(loaded.url, "select content_id, title, author_name from top_pages")
+    titled = [row for row in pages if row[1] is not None]
+    assert len(titled) > len(pages) / 2
+    assert any(row[1] is None for row in pages)  # and some pages have no title
+    assert all((row[1] is None) == (row[0] not in names.titles) for row in pages)
+    authors, _ = _rows_and_now(
+        loaded.url, "select author_name, home_category, category from top_authors_90d"
+    )
+    assert any(name is not None and home != segment for name, home, segment in authors)
+    products, _ = _rows_and_now(loaded.url, "select product_name from product_popularity")
+    assert sum(name is not None for (name,) in products) > len(products) / 2
+    teams, _ = _rows_and_now(loaded.url, "select team from agent_leaderboard")
+    assert {team for (team,) in teams} - {None} <= set(names.teams.values())
+    assert any(team is not None for (team,) in teams)
+
+
+def test_team_daily_calls_count_each_agent_day_for_the_team_of_that_day(loaded: Loaded) -> None:
+    with psycopg.connect(loaded.url) as conn:
+        days = conn.execute(
+            "select call_date, agent_id, calls, conversions, upsells, upsell_revenue"
+            " from agent_daily_calls"
+        ).fetchall()
+        versions = conn.execute(
+            "select agent_id, valid_from, team from dim_agent order by agent_id, valid_from"
+        ).fetchall()
+        rows = conn.execute(
+            "select call_date, team, active_agents, calls, conversions, upsells,"
+            " upsell_revenue from team_daily_calls"
+        ).fetchall()
+    history: dict[str, list[tuple[datetime, str | None]]] = {}
+    for agent_id, valid_from, team in versions:
+        history.setdefault(agent_id, []).append((valid_from, team))
+    expected: dict[tuple[date, str | None], list[Any]] = {}
+    for day, agent_id, calls, conversions, upsells, revenue in days:
+        day_end = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
+        agent_versions = history.get(agent_id, [])
+        in_force = [team for start, team in agent_versions if start < day_end]
+        team = in_force[-1] if in_force else (agent_versions[0][1] if agent_versions else None)
+        entry = expected.setdefault((day, team), [0, 0, 0, 0, Decimal(0)])
+        for index, value in enumerate((1, calls, conversions, upsells, revenue)):
+            entry[index] += value
+    assert expected, "no support calls in the data set"
+    assert_same_rows(
+        [tuple(r) for r in rows],
+        [(day, team, *figures) for (day, team), figures in expected.items()],
+        "team_daily_calls",
+    )
 
 
 def test_the_data_set_exercises_every_event_type_and_the_live_windows(loaded: Loaded) -> None:
@@ -281,7 +341,10 @@ def _action_trends(c: _Case) -> list[Any]:
 
 def _top_pages(c: _Case) -> list[Any]:
     rows = sorted(reference.top_pages(c.facts, c.mapping), key=lambda r: (r[0], r[1]))
-    return [(*r[:4], r[5], r[6], r[8], r[9], r[10], r[11]) for r in rows[: c.params["limit"]]]
+    return [
+        (*r[:4], r[5], r[6], r[8], r[9], r[10], r[11], r[12], r[13])
+        for r in rows[: c.params["limit"]]
+    ]
 
 
 def _coaching(c: _Case) -> list[Any]:
@@ -295,7 +358,7 @@ def _top_authors(c: _Case) -> list[Any]:
     rows = [r for r in reference.top_authors_90d(c.facts, c.mapping, c.now) if not r[10]]
     overall = reference.ranks({(r[0], r[2]): r[8] for r in rows})
     return sorted(
-        (r[0], r[1], overall[(r[0], r[2])], *r[2:10])
+        (r[0], r[1], overall[(r[0], r[2])], *r[2:10], *r[11:])
         for r in rows
         if r[1] <= c.params["per_category"]
     )
@@ -325,7 +388,7 @@ def _weekly_sales(c: _Case) -> list[Any]:
 
 
 def _product_popularity(c: _Case) -> list[Any]:
-    rows = reference.product_popularity(c.facts)
+    rows = reference.product_popularity(c.facts, c.mapping.names)
     keep = sorted((r for r in rows if r[1] <= c.params["limit"]), key=lambda r: r[:3])
     return [(*r[:4], *r[5:]) for r in keep]
 

@@ -107,7 +107,7 @@ def test_a_function_returning_a_changed_views_rows_is_recreated_and_callable(
     url: str, views_dir: Path
 ) -> None:
     _migrate(url, views_dir)
-    _add_column(views_dir, STATS, "        published_at,", "views * 2 as doubled_views")
+    _add_column(views_dir, STATS, "        items.published_at,", "items.views * 2 as doubled_views")
     applied = _migrate(url, views_dir)
     assert applied == [f"views/{STATS}", "views/content/post_engagement.sql"]
     with psycopg.connect(as_role(url, READER_ROLE_URL)) as conn:

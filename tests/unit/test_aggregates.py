@@ -21,11 +21,13 @@ _READS = re.compile(r"\b(?:from|join)\s+(\w+)", re.IGNORECASE)
 
 
 def _aggregate_tables() -> set[str]:
-    """The tables the aggregate migrations create (other features number theirs too)."""
+    """The tables the aggregate migrations create (other features number theirs too); the
+    rollups of issue 17 are 130-139."""
     tables: set[str] = set()
     migrations = ("011_aggregate_tables.sql", "012_user_history.sql", "040_support_calls.sql")
-    for name in (*migrations, "090_dim_date.sql"):
-        tables.update(_CREATE_TABLE.findall((MIGRATIONS_DIR / name).read_text(encoding="utf-8")))
+    paths = [MIGRATIONS_DIR / name for name in (*migrations, "090_dim_date.sql")]
+    for path in [*paths, *sorted(MIGRATIONS_DIR.glob("13[0-9]_*.sql"))]:
+        tables.update(_CREATE_TABLE.findall(path.read_text(encoding="utf-8")))
     return tables
 
 
@@ -42,7 +44,7 @@ def test_every_aggregate_table_is_maintained_and_reconciled() -> None:
         for name in aggregate_statements()
         for match in re.findall(r"insert into (\w+)", _statement(name))
     }
-    assert targets == tables
+    assert targets - {"touched_content_items"} == tables  # that one is the batch's staging
 
 
 @pytest.mark.parametrize("name", aggregate_statements())
@@ -61,9 +63,21 @@ def test_batch_statements_read_only_the_new_facts(name: str) -> None:
     # The calendar reads its own two ends to insert only the days beyond them.
     if name.endswith("dim_date"):
         sources.add("dim_date")
+    # A rollup whose rows a late event can move (not just add to) reads its own stored
+    # rows: the user's days around a late one, the counts that fell to 0.
+    sources |= set(re.findall(r"(?:insert into|delete from) (\w+)", text))
+    # Retention finds a user's new weeks in the weekly counts and a moved user's weeks in
+    # their active days, both written earlier in the same transaction.
+    if name.endswith("weekly_cohort_activity"):
+        sources |= {"user_weekly_activity", "user_active_days", "unnest"}
+    # The content leaderboard re-ranks a category a page left from all its items.
+    if name.endswith("content_leaders"):
+        sources.add("content_items")
+    # The content items the batch updated, as 060 staged them for the later statements.
+    sources.add("touched_content_items")
     ctes = set(re.findall(r"^(\w+) as \(", text, re.MULTILINE))
     assert reads - ctes - sources - {"lateral"} == set(), reads
-    assert "inserted_events" in reads
+    assert reads & {"inserted_events", "touched_content_items"}
 
 
 @pytest.mark.parametrize("name", aggregate_statements())
@@ -83,6 +97,22 @@ def test_statements_run_in_file_name_order_with_the_locking_one_first() -> None:
     assert names[1].endswith("user_history")
     files = [path for path in AGGREGATES_DIR.iterdir() if not path.name.startswith(".")]
     assert len(files) == len(names)
+
+
+def test_the_content_leaderboard_has_one_size() -> None:
+    """The pages kept per category are written in each file that needs the number."""
+    files = [
+        MIGRATIONS_DIR / "135_content_leaders.sql",
+        AGGREGATES_DIR / "199_content_leaders.sql",
+        RECONCILE_DIR / "content_leaders.sql",
+        QUERIES_DIR / "top_pages.sql",
+    ]
+    sizes = {
+        path.name: re.findall(r"(\d+) as pages_per_category", path.read_text(encoding="utf-8"))
+        for path in files
+    }
+    assert all(len(found) == 1 for found in sizes.values()), sizes
+    assert len({found[0] for found in sizes.values()}) == 1, sizes
 
 
 def test_time_buckets_are_utc() -> None:

@@ -48,6 +48,8 @@ class PulseConsumer:
             "--bootstrap-servers", workload.settings.kafka_bootstrap_servers,
             "--topic", workload.topic,
             "--dlq-topic", dlq,
+            # A catalog topic of its own that nothing creates: the catalog loop idles.
+            "--catalog-topic", f"{workload.topic}.catalog",
             "--group", unique_name("bench-pulse-"),
             "--database-url", database_url,
             "--metrics-port", str(port),

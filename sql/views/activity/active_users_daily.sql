@@ -1,20 +1,20 @@
--- Active users per UTC day: users with at least one event that day.
+-- Active users per UTC day: users with at least one event that day. Each active user-day
+-- is counted once in `active_user_days_by_gap` (under the gap since the user's previous
+-- active day), so the day's counts add up to its active users.
 create view active_users_daily as
 with
 
-user_days as (
-    select distinct
-        activity_date,
-        user_id
-    from user_daily_activity
+days as (
+    select * from active_user_days_by_gap
 ),
 
 final as (
     select
         activity_date,
-        count(*) as active_users
-    from user_days
+        sum(users)::bigint as active_users
+    from days
     group by activity_date
+    having sum(users) > 0
 )
 
 select * from final;

@@ -1,5 +1,6 @@
 -- Agents over the last 30 UTC days (today included), ranked by conversion rate, then
--- upsell revenue.
+-- upsell revenue. The name is the one their calls carry (`agent_names`); the team is the
+-- agent's current one in the catalog (null until it delivered it).
 create view agent_leaderboard as
 with
 
@@ -10,6 +11,10 @@ agent_days as (
 
 names as (
     select * from agent_names
+),
+
+agents as (
+    select * from dim_agent_current
 ),
 
 per_agent as (
@@ -45,10 +50,13 @@ final as (
         round(per_agent.total_duration_seconds::numeric / nullif(per_agent.calls, 0), 1)
             as avg_duration_seconds,
         round(100.0 * per_agent.positive_calls / nullif(per_agent.calls, 0), 2) as positive_pct,
-        round(100.0 * per_agent.negative_calls / nullif(per_agent.calls, 0), 2) as negative_pct
+        round(100.0 * per_agent.negative_calls / nullif(per_agent.calls, 0), 2) as negative_pct,
+        agents.team
     from per_agent
     left join names
         on per_agent.agent_id = names.agent_id
+    left join agents
+        on per_agent.agent_id = agents.agent_id
 )
 
 select * from final

@@ -1,24 +1,12 @@
 -- The view -> cart -> purchase funnel per UTC day, each session counted once, on the day
 -- it started. Stages nest: a session reaches the cart stage if it viewed and added to
--- cart, the purchase stage if it also purchased.
+-- cart, the purchase stage if it also purchased. Read from the per-day counts kept with
+-- the sessions (`daily_session_funnels`, migration 132).
 create view funnel_daily as
 with
 
-sessions as (
-    select * from session_funnels
-),
-
-per_day as (
-    select
-        (started_at at time zone 'UTC')::date as activity_date,
-        count(*) as sessions,
-        count(*) filter (where has_viewed) as viewed_sessions,
-        count(*) filter (where has_viewed and has_added_to_cart) as carted_sessions,
-        count(*) filter (
-            where has_viewed and has_added_to_cart and has_purchased
-        ) as purchased_sessions
-    from sessions
-    group by 1
+days as (
+    select * from daily_session_funnels
 ),
 
 final as (
@@ -33,7 +21,7 @@ final as (
             as cart_to_purchase_pct,
         round(100.0 * purchased_sessions / nullif(viewed_sessions, 0), 2)
             as view_to_purchase_pct
-    from per_day
+    from days
 )
 
 select * from final;

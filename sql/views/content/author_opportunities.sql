@@ -17,26 +17,28 @@ create view author_opportunities as
 with
 
 posts as (
+    -- The posts per day of publication, author and category (`author_category_daily_posts`,
+    -- migration 136), each day's row with its posts' engagement.
     select
-        content_id,
         author_id,
         category,
+        posts,
         views,
         likes + comments + shares as interactions,
         engagements
-    from content_items
-    where published_at >= ((now() at time zone 'UTC')::date - 89)::timestamp at time zone 'UTC'
+    from author_category_daily_posts
+    where published_date >= (now() at time zone 'UTC')::date - 89
 ),
 
 per_author as (
     select
         author_id,
         category,
-        count(*) as posts,
+        sum(posts)::bigint as posts,
         sum(views)::bigint as views,
         sum(interactions)::bigint as interactions,
         sum(engagements)::bigint as engagements,
-        sum(engagements)::double precision / count(*) as average
+        sum(engagements)::double precision / sum(posts) as average
     from posts
     group by author_id, category
 ),

@@ -2,22 +2,19 @@
 -- `top_categories()` ranks (the ranking lives there, since whether product pages, the
 -- "Shop" category, take part is the caller's choice). Engagement is attributed by each
 -- event's own category; posts published count page_create events, so the average per post
--- divides the engagement of every item seen by the posts whose creation was seen.
+-- divides the engagement of every item seen by the posts whose creation was seen. The top
+-- author's name comes from the catalog's current rows (null until it delivered it).
 create view category_stats as
 with
 
-author_days as (
-    select * from author_category_daily_activity
-),
-
 per_author as (
+    -- The all-time totals per author and category (migration 134): one row each.
     select
         category,
         author_id,
-        sum(posts_published)::bigint as posts_published,
-        sum(engagements)::bigint as engagements
-    from author_days
-    group by category, author_id
+        posts_published,
+        engagements
+    from author_category_activity
 ),
 
 top_authors as (
@@ -39,6 +36,10 @@ per_category as (
     group by category
 ),
 
+authors as (
+    select * from dim_author_current
+),
+
 final as (
     select
         per_category.category,
@@ -50,9 +51,11 @@ final as (
             per_category.total_engagements::numeric / nullif(per_category.posts_published, 0), 2
         ) as avg_engagement_per_post,
         top_authors.top_author_id,
-        top_authors.top_author_engagements
+        top_authors.top_author_engagements,
+        authors.author_name as top_author_name
     from per_category
     inner join top_authors on per_category.category = top_authors.category
+    left join authors on top_authors.top_author_id = authors.author_id
 )
 
 select * from final

@@ -22,33 +22,34 @@ stable
 as $$
     with
 
-    posts as (
+    slots as (
+        -- The posts per category and slot of publication (`post_slot_activity`,
+        -- migration 136): at most 7 x 24 rows per category.
         select
-            extract(isodow from items.published_at at time zone 'UTC')::integer as iso_weekday,
-            extract(hour from items.published_at at time zone 'UTC')::integer as hour_of_day,
-            items.views,
-            items.likes,
-            items.comments,
-            items.shares,
-            items.engagements
-        from content_items as items
-        where
-            items.published_at is not null
-            and (posting_time_patterns.include_shop or not is_shop_category(items.category))
+            slots.iso_weekday::integer as iso_weekday,
+            slots.hour_of_day::integer as hour_of_day,
+            slots.posts,
+            slots.views,
+            slots.likes,
+            slots.comments,
+            slots.shares,
+            slots.engagements
+        from post_slot_activity as slots
+        where posting_time_patterns.include_shop or not is_shop_category(slots.category)
     ),
 
     per_slot as (
         select
-            posts.iso_weekday,
-            posts.hour_of_day,
-            count(*) as posts_published,
-            sum(posts.views)::bigint as views,
-            sum(posts.likes)::bigint as likes,
-            sum(posts.comments)::bigint as comments,
-            sum(posts.shares)::bigint as shares,
-            sum(posts.engagements)::bigint as total_engagements
-        from posts
-        group by posts.iso_weekday, posts.hour_of_day
+            slots.iso_weekday,
+            slots.hour_of_day,
+            sum(slots.posts)::bigint as posts_published,
+            sum(slots.views)::bigint as views,
+            sum(slots.likes)::bigint as likes,
+            sum(slots.comments)::bigint as comments,
+            sum(slots.shares)::bigint as shares,
+            sum(slots.engagements)::bigint as total_engagements
+        from slots
+        group by slots.iso_weekday, slots.hour_of_day
     ),
 
     final as (

@@ -10,7 +10,8 @@ returns table (
     total_engagements bigint,
     avg_engagement_per_post numeric,
     top_author_id text,
-    top_author_engagements bigint
+    top_author_engagements bigint,
+    top_author_name text
 )
 language sql
 stable
@@ -26,7 +27,8 @@ as $$
             stats.total_engagements,
             stats.avg_engagement_per_post,
             stats.top_author_id,
-            stats.top_author_engagements
+            stats.top_author_engagements,
+            stats.top_author_name
         from category_stats as stats
         where top_categories.include_shop or not stats.is_shop_category
     )

@@ -1,7 +1,9 @@
 -- Top pages by actions: every action on the item (views, clicks, likes, comments,
 -- shares, edits and its creation), from the all-time totals kept on `content_items`.
 -- Content pages only: product pages ("Shop") are left out of this ranking
--- (`sql/queries/top_pages.sql` ranks them too with include_shop).
+-- (`sql/queries/top_pages.sql` ranks them too with include_shop). Each page's title and its
+-- author's name come from the catalog's current rows (null until it delivered them; the
+-- page is ranked all the same).
 create view top_pages as
 with
 
@@ -10,23 +12,38 @@ items as (
     where not is_shop_category(category)
 ),
 
+posts as (
+    select * from dim_post_current
+),
+
+authors as (
+    select * from dim_author_current
+),
+
 final as (
     select
         rank() over (
-            order by views + clicks + likes + comments + shares + edits + creates desc
+            order by
+                items.views + items.clicks + items.likes + items.comments + items.shares
+                + items.edits + items.creates desc
         ) as action_rank,
-        content_id,
-        author_id,
-        category,
-        published_at,
-        views + clicks + likes + comments + shares + edits + creates as actions,
-        views,
-        clicks,
-        likes,
-        comments,
-        shares,
-        edits
+        items.content_id,
+        items.author_id,
+        items.category,
+        items.published_at,
+        items.views + items.clicks + items.likes + items.comments + items.shares + items.edits
+        + items.creates as actions,
+        items.views,
+        items.clicks,
+        items.likes,
+        items.comments,
+        items.shares,
+        items.edits,
+        posts.title,
+        authors.author_name
     from items
+    left join posts on items.content_id = posts.post_id
+    left join authors on items.author_id = authors.author_id
 )
 
 select * from final

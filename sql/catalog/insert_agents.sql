@@ -1,0 +1,43 @@
+-- The batch's new versions of agents (a tombstone is a version too, without
+-- attributes), each first inserted as current: sql/catalog/close_versions.sql then ends
+-- the versions that a later one follows. A version already stored (the same agent and
+-- valid_from: a re-delivered record) is skipped, and of two in the batch the one read
+-- first is kept. Returns the versions inserted per partition, for the offset ledger.
+with
+
+inserted as (
+    insert into dim_agent (
+        agent_id,
+        valid_from,
+        valid_to,
+        is_current,
+        is_deleted,
+        agent_name,
+        team,
+        source_topic,
+        source_partition,
+        source_offset
+    )
+    select
+        entity_id,
+        valid_from,
+        null,
+        true,
+        is_deleted,
+        entity_name,
+        team,
+        source_topic,
+        source_partition,
+        source_offset
+    from incoming_catalog
+    where entity_type = 'agent'
+    order by entity_id, valid_from, source_partition, source_offset
+    on conflict (agent_id, valid_from) do nothing
+    returning source_partition
+)
+
+select
+    source_partition,
+    count(*) as versions_stored
+from inserted
+group by source_partition;

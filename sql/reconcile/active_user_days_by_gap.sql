@@ -1,0 +1,65 @@
+-- Drift of `active_user_days_by_gap`: the stored rows that a full recomputation from
+-- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
+with
+
+stored as (
+    select
+        activity_date,
+        days_since_previous,
+        users
+    from active_user_days_by_gap
+),
+
+user_days as (
+    select distinct
+        user_id,
+        (occurred_at at time zone 'UTC')::date as activity_date
+    from events
+),
+
+gaps as (
+    select
+        activity_date,
+        coalesce(
+            least(activity_date - lag(activity_date) over (
+                partition by user_id order by activity_date
+            ), 30),
+            30
+        ) as days_since_previous
+    from user_days
+),
+
+recomputed as (
+    select
+        activity_date,
+        days_since_previous::smallint as days_since_previous,
+        count(*) as users
+    from gaps
+    group by activity_date, days_since_previous
+),
+
+stored_only as (
+    select * from stored
+    except
+    select * from recomputed
+),
+
+recomputed_only as (
+    select * from recomputed
+    except
+    select * from stored
+),
+
+final as (
+    select
+        'stored only' as side,
+        stored_only.*
+    from stored_only
+    union all
+    select
+        'recomputed only' as side,
+        recomputed_only.*
+    from recomputed_only
+)
+
+select * from final;
