@@ -19,6 +19,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from bench.common.servers import PostgresCpu
 from consumer.ingest.batch import Batch, Limits, ValidatedBatch
 from consumer.store.migrations import migrate
+from consumer.store.partitions import EventPartitions, PartitionSpan
 from consumer.store.writer import WriteResult, prepare_connection, write_batch
 from producer.app import ClockChoice, make_simulator
 from producer.faults import FaultPlan
@@ -88,6 +89,8 @@ class _Filler:
         self._postgres = PostgresCpu(database)
         self._facts = 0
         self._expected: int | None = None  # the offset PostgreSQL holds for the partition
+        # The weekly partitions of `events` seen so far, as the consumer keeps them.
+        self._partitions = EventPartitions(PartitionSpan.from_settings(settings))
         self._result = FillResult(records=0, facts=0, seconds=0.0)
 
     def run(self, stream: Any) -> FillResult:
@@ -134,7 +137,12 @@ class _Filler:
 
     def _write(self, validated: ValidatedBatch) -> WriteResult:
         return write_batch(
-            self._conn, TOPIC, validated.rows, validated.slices, call_rows=validated.call_rows
+            self._conn,
+            TOPIC,
+            validated.rows,
+            validated.slices,
+            call_rows=validated.call_rows,
+            partitions=self._partitions,
         )
 
     def _collect(self, pending: Future[WriteResult]) -> None:

@@ -1,6 +1,17 @@
 -- Drift of `active_user_days_by_gap`: the stored rows that a full recomputation from
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- Once FACTS_RETENTION_DAYS has dropped facts, the days of the retained ones are compared,
+-- their gaps reaching back before them through the history of `user_active_days`.
 with
+
+retention as (
+    -- Facts before retained_from were dropped (FACTS_RETENTION_DAYS): rows they proved are
+    -- history, counted by sql/reconcile/history/, not compared.
+    select
+        retained_from,
+        (retained_from at time zone 'UTC')::date as retained_from_date
+    from facts_retention
+),
 
 stored as (
     select
@@ -8,6 +19,7 @@ stored as (
         days_since_previous,
         users
     from active_user_days_by_gap
+    where activity_date >= (select retained_from_date from retention)
 ),
 
 user_days as (
@@ -15,6 +27,13 @@ user_days as (
         user_id,
         (occurred_at at time zone 'UTC')::date as activity_date
     from events
+    where occurred_at >= (select retained_from from retention)
+    union
+    select
+        user_id,
+        activity_date
+    from user_active_days
+    where activity_date < (select retained_from_date from retention)
 ),
 
 gaps as (
@@ -35,6 +54,7 @@ recomputed as (
         days_since_previous::smallint as days_since_previous,
         count(*) as users
     from gaps
+    where activity_date >= (select retained_from_date from retention)
     group by activity_date, days_since_previous
 ),
 

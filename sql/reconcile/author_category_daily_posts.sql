@@ -4,6 +4,29 @@
 -- earliest page_create), each with every view, like, comment and share it received.
 with
 
+retention as (
+    select retained_from from facts_retention
+),
+
+history_posts as (
+    -- Posts of items first seen before the retained facts (FACTS_RETENTION_DAYS dropped
+    -- some of their events): their attribution from the history of `post_publications`,
+    -- their engagement from that of `content_items`, as migration 136 built them.
+    select
+        publication.content_id,
+        publication.author_id,
+        publication.category,
+        publication.published_at,
+        item.views,
+        item.likes,
+        item.comments,
+        item.shares,
+        item.engagements
+    from post_publications as publication
+    inner join content_items as item on publication.content_id = item.content_id
+    where item.first_seen_at < (select retained_from from retention)
+),
+
 levels as (
     select * from event_types
 ),
@@ -14,7 +37,12 @@ content_events as (
         levels.is_content_engagement
     from events
     left join levels on events.event_type = levels.event_type
-    where events.content_id is not null
+    where
+        events.content_id is not null
+        and events.occurred_at >= (select retained_from from retention)
+        and not exists (
+            select from history_posts where history_posts.content_id = events.content_id
+        )
 ),
 
 firsts as (
@@ -40,6 +68,23 @@ posts as (
     having count(*) filter (where event_type = 'page_create') > 0
 ),
 
+all_posts as (
+    select
+        posts.content_id,
+        firsts.author_id,
+        firsts.category,
+        posts.published_at,
+        posts.views,
+        posts.likes,
+        posts.comments,
+        posts.shares,
+        posts.engagements
+    from posts
+    inner join firsts on posts.content_id = firsts.content_id
+    union all
+    select * from history_posts
+),
+
 stored as (
     select
         published_date,
@@ -56,17 +101,16 @@ stored as (
 
 recomputed as (
     select
-        (posts.published_at at time zone 'UTC')::date as published_date,
-        firsts.author_id,
-        firsts.category,
+        (all_posts.published_at at time zone 'UTC')::date as published_date,
+        all_posts.author_id,
+        all_posts.category,
         count(*) as posts,
-        sum(posts.views) as views,
-        sum(posts.likes) as likes,
-        sum(posts.comments) as comments,
-        sum(posts.shares) as shares,
-        sum(posts.engagements) as engagements
-    from posts
-    inner join firsts on posts.content_id = firsts.content_id
+        sum(all_posts.views) as views,
+        sum(all_posts.likes) as likes,
+        sum(all_posts.comments) as comments,
+        sum(all_posts.shares) as shares,
+        sum(all_posts.engagements) as engagements
+    from all_posts
     group by 1, 2, 3
 ),
 

@@ -1,8 +1,24 @@
 -- Drift of `content_leaders`: the stored rows that a full recomputation from `events`
 -- does not produce, and the recomputed rows it lacks. Empty when exact. An item's category
 -- is that of its earliest event (ties: smallest event_id), as in content_items; its
--- actions count every view, click, like, comment, share, edit and creation.
+-- actions count every view, click, like, comment, share, edit and creation. Once
+-- FACTS_RETENTION_DAYS has dropped facts, an item first seen before the retained ones
+-- competes with its totals from the history of `content_items`, so the whole board stays
+-- comparable.
 with
+
+retention as (
+    select retained_from from facts_retention
+),
+
+history_items as (
+    select
+        content_id,
+        category,
+        views + clicks + likes + comments + shares + edits + creates as actions
+    from content_items
+    where first_seen_at < (select retained_from from retention)
+),
 
 board_size as (
     select 100 as pages_per_category
@@ -18,7 +34,12 @@ stored as (
 
 content_events as (
     select * from events
-    where content_id is not null
+    where
+        content_id is not null
+        and occurred_at >= (select retained_from from retention)
+        and not exists (
+            select from history_items where history_items.content_id = events.content_id
+        )
 ),
 
 firsts as (
@@ -41,14 +62,28 @@ counts as (
     group by content_id
 ),
 
-ranked as (
+items as (
     select
         firsts.content_id,
         firsts.category,
-        counts.actions,
-        rank() over (partition by firsts.category order by counts.actions desc) as category_rank
+        counts.actions
     from firsts
     inner join counts on firsts.content_id = counts.content_id
+    union all
+    select
+        content_id,
+        category,
+        actions
+    from history_items
+),
+
+ranked as (
+    select
+        content_id,
+        category,
+        actions,
+        rank() over (partition by category order by actions desc) as category_rank
+    from items
 ),
 
 recomputed as (

@@ -1,6 +1,26 @@
 -- Drift of `daily_session_funnels`: the stored rows that a full recomputation from
 -- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- Days before the retained facts are history (sql/reconcile/history/); so are the sessions
+-- that started before them (FACTS_RETENTION_DAYS dropped some of their events), which
+-- are left out of the recomputation of the later days.
 with
+
+retention as (
+    -- Facts before retained_from were dropped (FACTS_RETENTION_DAYS): rows they proved are
+    -- history, counted by sql/reconcile/history/, not compared.
+    select
+        retained_from,
+        (retained_from at time zone 'UTC')::date as retained_from_date
+    from facts_retention
+),
+
+history as (
+    select
+        user_id,
+        session_id
+    from session_funnels
+    where started_at < (select retained_from from retention)
+),
 
 stored as (
     select
@@ -10,6 +30,7 @@ stored as (
         carted_sessions,
         purchased_sessions
     from daily_session_funnels
+    where activity_date >= (select retained_from_date from retention)
 ),
 
 per_session as (
@@ -19,6 +40,12 @@ per_session as (
         bool_or(event_type = 'add_to_cart') as has_added_to_cart,
         bool_or(event_type = 'purchase') as has_purchased
     from events
+    where
+        occurred_at >= (select retained_from from retention)
+        and not exists (
+            select from history
+            where history.user_id = events.user_id and history.session_id = events.session_id
+        )
     group by user_id, session_id
 ),
 

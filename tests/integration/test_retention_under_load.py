@@ -184,6 +184,14 @@ _AGGREGATE_QUERIES = {
         "select iso_weekday, hour_of_day, event_type, event_count from weekday_hour_activity",
     ),
     "sales": (2, "select activity_date, currency, orders, units_sold, revenue from daily_sales"),
+    # All-time rollups (issue 17 point 2): reconcile checks them against the retained facts
+    # plus the daily history; here against the whole input.
+    "product_sales": (
+        2,
+        "select product_id, currency, cart_adds, cart_removes, orders, units_sold, revenue"
+        " from product_sales",
+    ),
+    "active_days": (2, "select user_id, activity_date, 1 from user_active_days"),
     "users": (1, "select user_id, action_count, first_seen_at, last_seen_at from user_activity"),
     "sessions": (
         2,
@@ -198,6 +206,7 @@ def _expected_aggregates(events: Iterable[dict[str, Any]]) -> dict[str, dict[Any
     user_days: Counter[tuple[Any, ...]] = Counter()
     weekday_hours: Counter[tuple[Any, ...]] = Counter()
     sales: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, 0, Decimal(0)])
+    products: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, Decimal(0)])
     users: dict[str, list[Any]] = {}
     sessions: dict[tuple[str, str], list[Any]] = {}
     for event in events:
@@ -213,6 +222,14 @@ def _expected_aggregates(events: Iterable[dict[str, Any]]) -> dict[str, dict[Any
             day[0] += 1
             day[1] += event["quantity"]
             day[2] += event["quantity"] * Decimal(event["unit_price"])
+        if "product_id" in event:
+            product = products[event["product_id"], event.get("currency")]
+            product[0] += kind == "add_to_cart"
+            product[1] += kind == "remove_from_cart"
+            if kind == "purchase":
+                product[2] += 1
+                product[3] += event["quantity"]
+                product[4] += event["quantity"] * Decimal(event["unit_price"])
         for span in (users.setdefault(user, [0, at, at]),
                      sessions.setdefault((user, event["session_id"]), [0, at, at])):  # fmt: skip
             span[:] = [span[0] + 1, min(span[1], at), max(span[2], at)]
@@ -221,6 +238,8 @@ def _expected_aggregates(events: Iterable[dict[str, Any]]) -> dict[str, dict[Any
     return {
         **{name: {key: (n,) for key, n in counts.items()} for name, counts in counted.items()},
         "sales": {key: tuple(value) for key, value in sales.items()},
+        "product_sales": {key: tuple(value) for key, value in products.items()},
+        "active_days": {(user, day): (1,) for (day, user, _) in user_days},
         "users": {(user,): tuple(value) for user, value in users.items()},
         "sessions": {key: tuple(value) for key, value in sessions.items()},
     }
