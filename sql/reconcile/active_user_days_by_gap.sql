@@ -1,5 +1,8 @@
--- Drift of `active_user_days_by_gap`: the stored rows that a full recomputation from
--- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- Drift of `active_user_days_by_gap`: the stored rows that a recomputation from
+-- `user_active_days` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- The user-days keep their history when FACTS_RETENTION_DAYS drops facts and are
+-- themselves reconciled (sql/reconcile/user_active_days.sql), so every day is compared,
+-- retention or not.
 with
 
 stored as (
@@ -8,13 +11,6 @@ stored as (
         days_since_previous,
         users
     from active_user_days_by_gap
-),
-
-user_days as (
-    select distinct
-        user_id,
-        (occurred_at at time zone 'UTC')::date as activity_date
-    from events
 ),
 
 gaps as (
@@ -26,7 +22,7 @@ gaps as (
             ), 30),
             30
         ) as days_since_previous
-    from user_days
+    from user_active_days
 ),
 
 recomputed as (

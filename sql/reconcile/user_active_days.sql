@@ -1,5 +1,8 @@
--- Drift of `user_active_days`: the stored rows that a full recomputation from `events`
--- does not produce, and the recomputed rows it lacks. Empty when exact.
+-- Drift of `user_active_days`: the stored rows that a recomputation from
+-- `user_daily_activity` does not produce, and the recomputed rows it lacks. Empty when
+-- exact. `user_daily_activity` holds a row for every user-day with an event, keeps its
+-- history when FACTS_RETENTION_DAYS drops facts and is itself reconciled
+-- (sql/reconcile/user_daily_activity.sql), so every day is compared, retention or not.
 with
 
 stored as (
@@ -12,8 +15,8 @@ stored as (
 recomputed as (
     select distinct
         user_id,
-        (occurred_at at time zone 'UTC')::date as activity_date
-    from events
+        activity_date
+    from user_daily_activity
 ),
 
 stored_only as (
