@@ -1,5 +1,8 @@
--- Drift of `daily_session_funnels`: the stored rows that a full recomputation from
--- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- Drift of `daily_session_funnels`: the stored rows that a recomputation from
+-- `session_funnels` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- The sessions keep their history when FACTS_RETENTION_DAYS drops facts and are
+-- themselves reconciled (sql/reconcile/session_funnels.sql), so every day is compared,
+-- retention or not.
 with
 
 stored as (
@@ -12,16 +15,6 @@ stored as (
     from daily_session_funnels
 ),
 
-per_session as (
-    select
-        min(occurred_at) as started_at,
-        bool_or(event_type = 'page_view') as has_viewed,
-        bool_or(event_type = 'add_to_cart') as has_added_to_cart,
-        bool_or(event_type = 'purchase') as has_purchased
-    from events
-    group by user_id, session_id
-),
-
 recomputed as (
     select
         (started_at at time zone 'UTC')::date as activity_date,
@@ -30,7 +23,7 @@ recomputed as (
         count(*) filter (where has_viewed and has_added_to_cart) as carted_sessions,
         count(*) filter (where has_viewed and has_added_to_cart and has_purchased)
             as purchased_sessions
-    from per_session
+    from session_funnels
     group by 1
 ),
 
