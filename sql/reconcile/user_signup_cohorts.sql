@@ -1,5 +1,8 @@
--- Drift of `user_signup_cohorts`: the stored rows that a full recomputation from `events`
--- does not produce, and the recomputed rows it lacks. Empty when exact.
+-- Drift of `user_signup_cohorts`: the stored rows that a recomputation from
+-- `user_activity` (each user's earliest signup) does not produce, and the recomputed rows
+-- it lacks. Empty when exact. `user_activity` keeps its history when FACTS_RETENTION_DAYS
+-- drops facts and is itself reconciled (sql/reconcile/user_activity.sql), so every user
+-- is compared, retention or not.
 with
 
 stored as (
@@ -9,20 +12,12 @@ stored as (
     from user_signup_cohorts
 ),
 
-signups as (
-    select
-        user_id,
-        min(occurred_at) as signed_up_at
-    from events
-    where event_type = 'signup'
-    group by user_id
-),
-
 recomputed as (
     select
         user_id,
         date_trunc('week', signed_up_at at time zone 'UTC')::date as cohort_week_start_date
-    from signups
+    from user_activity
+    where signed_up_at is not null
 ),
 
 stored_only as (

@@ -1,5 +1,9 @@
--- Drift of `weekly_cohort_activity`: the stored rows that a full recomputation from
--- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- Drift of `weekly_cohort_activity`: the stored rows that a recomputation from the users'
+-- cohorts (`user_signup_cohorts`) and active days (`user_active_days`) does not produce,
+-- and the recomputed rows it lacks. Empty when exact. Both keep their history when
+-- FACTS_RETENTION_DAYS drops facts and are themselves reconciled
+-- (sql/reconcile/user_signup_cohorts.sql, sql/reconcile/user_active_days.sql), so every
+-- cohort is compared, retention or not.
 with
 
 stored as (
@@ -10,27 +14,11 @@ stored as (
     from weekly_cohort_activity
 ),
 
-signups as (
-    select
-        user_id,
-        min(occurred_at) as signed_up_at
-    from events
-    where event_type = 'signup'
-    group by user_id
-),
-
-cohorts as (
-    select
-        user_id,
-        date_trunc('week', signed_up_at at time zone 'UTC')::date as cohort_week_start_date
-    from signups
-),
-
 user_weeks as (
     select distinct
         user_id,
-        date_trunc('week', occurred_at at time zone 'UTC')::date as week_start_date
-    from events
+        date_trunc('week', activity_date::timestamp)::date as week_start_date
+    from user_active_days
 ),
 
 recomputed as (
@@ -38,7 +26,7 @@ recomputed as (
         cohorts.cohort_week_start_date,
         (user_weeks.week_start_date - cohorts.cohort_week_start_date) / 7 as week_number,
         count(*) as active_users
-    from cohorts
+    from user_signup_cohorts as cohorts
     inner join user_weeks on cohorts.user_id = user_weeks.user_id
     where user_weeks.week_start_date >= cohorts.cohort_week_start_date
     group by 1, 2
