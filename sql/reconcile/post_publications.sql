@@ -1,7 +1,10 @@
--- Drift of `post_publications`: the stored rows that a full recomputation from `events`
+-- Drift of `post_publications`: the stored rows that a recomputation from `content_items`
 -- does not produce, and the recomputed rows it lacks. Empty when exact. A post is an item
--- whose page_create was seen, published at its earliest; its author and category are its
--- earliest event's (ties: smallest event_id), as in content_items.
+-- whose page_create was seen (its `published_at`, the earliest); its author and category
+-- are the item's, from its earliest event.
+-- `content_items` keeps its history when FACTS_RETENTION_DAYS drops facts and is itself
+-- reconciled (sql/reconcile/content_items.sql), so every post is compared, retention or
+-- not.
 with
 
 stored as (
@@ -13,37 +16,14 @@ stored as (
     from post_publications
 ),
 
-content_events as (
-    select * from events
-    where content_id is not null
-),
-
-firsts as (
-    select distinct on (content_id)
-        content_id,
-        author_id,
-        category
-    from content_events
-    order by content_id, occurred_at, event_id
-),
-
-publications as (
-    select
-        content_id,
-        min(occurred_at) as published_at
-    from content_events
-    where event_type = 'page_create'
-    group by content_id
-),
-
 recomputed as (
     select
-        firsts.content_id,
-        firsts.author_id,
-        firsts.category,
-        publications.published_at
-    from firsts
-    inner join publications on firsts.content_id = publications.content_id
+        content_id,
+        author_id,
+        category,
+        published_at
+    from content_items
+    where published_at is not null
 ),
 
 stored_only as (

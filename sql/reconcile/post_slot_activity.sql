@@ -1,44 +1,11 @@
--- Drift of `post_slot_activity`: the stored rows that a full recomputation from `events`
+-- Drift of `post_slot_activity`: the stored rows that a recomputation from `content_items`
 -- does not produce, and the recomputed rows it lacks. Empty when exact. Posts as in
--- post_publications (category of the earliest event, published at the earliest
--- page_create), each with every view, like, comment and share it received.
+-- post_publications (the items with a `published_at`), each with every view, like,
+-- comment and share it received.
+-- `content_items` keeps its history when FACTS_RETENTION_DAYS drops facts and is itself
+-- reconciled (sql/reconcile/content_items.sql), so every post is compared, retention or
+-- not.
 with
-
-levels as (
-    select * from event_types
-),
-
-content_events as (
-    select
-        events.*,
-        levels.is_content_engagement
-    from events
-    left join levels on events.event_type = levels.event_type
-    where events.content_id is not null
-),
-
-firsts as (
-    select distinct on (content_id)
-        content_id,
-        author_id,
-        category
-    from content_events
-    order by content_id, occurred_at, event_id
-),
-
-posts as (
-    select
-        content_id,
-        min(occurred_at) filter (where event_type = 'page_create') as published_at,
-        count(*) filter (where event_type = 'page_view') as views,
-        count(*) filter (where event_type = 'like') as likes,
-        count(*) filter (where event_type = 'comment') as comments,
-        count(*) filter (where event_type = 'share') as shares,
-        count(*) filter (where is_content_engagement) as engagements
-    from content_events
-    group by content_id
-    having count(*) filter (where event_type = 'page_create') > 0
-),
 
 stored as (
     select
@@ -56,17 +23,17 @@ stored as (
 
 recomputed as (
     select
-        firsts.category,
-        extract(isodow from posts.published_at at time zone 'UTC')::smallint as iso_weekday,
-        extract(hour from posts.published_at at time zone 'UTC')::smallint as hour_of_day,
+        category,
+        extract(isodow from published_at at time zone 'UTC')::smallint as iso_weekday,
+        extract(hour from published_at at time zone 'UTC')::smallint as hour_of_day,
         count(*) as posts,
-        sum(posts.views) as views,
-        sum(posts.likes) as likes,
-        sum(posts.comments) as comments,
-        sum(posts.shares) as shares,
-        sum(posts.engagements) as engagements
-    from posts
-    inner join firsts on posts.content_id = firsts.content_id
+        sum(views)::bigint as views,
+        sum(likes)::bigint as likes,
+        sum(comments)::bigint as comments,
+        sum(shares)::bigint as shares,
+        sum(engagements)::bigint as engagements
+    from content_items
+    where published_at is not null
     group by 1, 2, 3
 ),
 
