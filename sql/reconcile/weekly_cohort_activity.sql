@@ -17,7 +17,8 @@ stored as (
 user_weeks as (
     select distinct
         user_id,
-        date_trunc('week', activity_date::timestamp)::date as week_start_date
+        -- The Monday of the day's ISO week, as 182_weekly_cohort_activity computes it.
+        activity_date - (extract(isodow from activity_date)::integer - 1) as week_start_date
     from user_active_days
 ),
 
