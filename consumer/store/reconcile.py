@@ -15,6 +15,9 @@ Once FACTS_RETENTION_DAYS has dropped facts, only what the retained facts can pr
 compared: an aggregate row of a period (or a user, session, item) that reaches back before
 them is history, counted by `sql/reconcile/history/<table>.sql` and reported as not
 checkable, never as drift; the ledger adds the dropped facts (`dropped_facts`) back.
+The rollups of issue 17 (all-time totals, the leaderboard, cohorts, gaps) are recomputed
+from the aggregates they sum, which keep their history and are reconciled themselves, so
+they are compared in full, retention or not.
 """
 
 from __future__ import annotations

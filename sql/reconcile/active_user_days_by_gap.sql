@@ -1,17 +1,9 @@
--- Drift of `active_user_days_by_gap`: the stored rows that a full recomputation from
--- `events` does not produce, and the recomputed rows it lacks. Empty when exact.
--- Once FACTS_RETENTION_DAYS has dropped facts, the days of the retained ones are compared,
--- their gaps reaching back before them through the history of `user_active_days`.
+-- Drift of `active_user_days_by_gap`: the stored rows that a recomputation from
+-- `user_active_days` does not produce, and the recomputed rows it lacks. Empty when exact.
+-- The user-days keep their history when FACTS_RETENTION_DAYS drops facts and are
+-- themselves reconciled (sql/reconcile/user_active_days.sql), so every day is compared,
+-- retention or not.
 with
-
-retention as (
-    -- Facts before retained_from were dropped (FACTS_RETENTION_DAYS): rows they proved are
-    -- history, counted by sql/reconcile/history/, not compared.
-    select
-        retained_from,
-        (retained_from at time zone 'UTC')::date as retained_from_date
-    from facts_retention
-),
 
 stored as (
     select
@@ -19,21 +11,6 @@ stored as (
         days_since_previous,
         users
     from active_user_days_by_gap
-    where activity_date >= (select retained_from_date from retention)
-),
-
-user_days as (
-    select distinct
-        user_id,
-        (occurred_at at time zone 'UTC')::date as activity_date
-    from events
-    where occurred_at >= (select retained_from from retention)
-    union
-    select
-        user_id,
-        activity_date
-    from user_active_days
-    where activity_date < (select retained_from_date from retention)
 ),
 
 gaps as (
@@ -45,7 +22,7 @@ gaps as (
             ), 30),
             30
         ) as days_since_previous
-    from user_days
+    from user_active_days
 ),
 
 recomputed as (
@@ -54,7 +31,6 @@ recomputed as (
         days_since_previous::smallint as days_since_previous,
         count(*) as users
     from gaps
-    where activity_date >= (select retained_from_date from retention)
     group by activity_date, days_since_previous
 ),
 

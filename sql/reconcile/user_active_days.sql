@@ -1,30 +1,22 @@
--- Drift of `user_active_days`: the stored rows that a full recomputation from `events`
--- does not produce, and the recomputed rows it lacks. Empty when exact.
+-- Drift of `user_active_days`: the stored rows that a recomputation from
+-- `user_daily_activity` does not produce, and the recomputed rows it lacks. Empty when
+-- exact. `user_daily_activity` holds a row for every user-day with an event, keeps its
+-- history when FACTS_RETENTION_DAYS drops facts and is itself reconciled
+-- (sql/reconcile/user_daily_activity.sql), so every day is compared, retention or not.
 with
-
-retention as (
-    -- Facts before retained_from were dropped (FACTS_RETENTION_DAYS): rows they proved are
-    -- history, counted by sql/reconcile/history/, not compared.
-    select
-        retained_from,
-        (retained_from at time zone 'UTC')::date as retained_from_date
-    from facts_retention
-),
 
 stored as (
     select
         user_id,
         activity_date
     from user_active_days
-    where activity_date >= (select retained_from_date from retention)
 ),
 
 recomputed as (
     select distinct
         user_id,
-        (occurred_at at time zone 'UTC')::date as activity_date
-    from events
-    where occurred_at >= (select retained_from from retention)
+        activity_date
+    from user_daily_activity
 ),
 
 stored_only as (
