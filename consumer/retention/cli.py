@@ -34,6 +34,10 @@ class RetentionBusyError(PulseError, RuntimeError):
     """The facts table stayed locked past the drop's lock timeout."""
 
 
+class RetentionSchemaError(PulseError, RuntimeError):
+    """The database lacks migration 120's tables or functions."""
+
+
 def add_retention_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     retention = commands.add_parser(
         "retention",
@@ -65,6 +69,12 @@ def run_retention(settings: Settings) -> int:
             raise RetentionBusyError(
                 f"the facts stayed locked too long ({first_line(exc)}): a long query or "
                 "transaction holds `events`; retry when it has ended."
+            ) from None
+        except (psycopg.errors.UndefinedFunction, psycopg.errors.UndefinedTable) as exc:
+            raise RetentionSchemaError(
+                f"{first_line(exc)}: the database has no partitioned facts yet. Run "
+                "`python -m consumer migrate` (as the owner role of MIGRATIONS_DATABASE_URL) "
+                "first."
             ) from None
         status = read_status(conn)
     print(format_run(run, status))

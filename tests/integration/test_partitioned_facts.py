@@ -241,3 +241,11 @@ def _relations(node: Any) -> set[str]:
         if isinstance(value, list | dict):
             found |= _relations(value)
     return found
+
+
+def test_retention_on_an_unmigrated_database_says_to_migrate(database_url: str) -> None:
+    result = subprocess.run(
+        consumer_command("retention", database_url=database_url, facts_retention_days=30),
+        cwd=harness.REPO, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    harness.assert_one_clear_error(result, "python -m consumer migrate")
