@@ -30,8 +30,10 @@ order by ordinal_position
 def _snapshot(conn: psycopg.Connection[tuple[object, ...]], table: str) -> list[tuple[object, ...]]:
     columns = [str(row[0]) for row in conn.execute(_COLUMNS_SQL, (table,))]
     identifiers = sql.SQL(", ").join([sql.Identifier(c) for c in columns])
+    # As text: psycopg cannot load an infinite timestamp (facts_retention's '-infinity').
+    as_text = sql.SQL(", ").join([sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns])
     query = sql.SQL("select {} from {} order by {}").format(
-        identifiers, sql.Identifier(table), identifiers
+        as_text, sql.Identifier(table), identifiers
     )
     return conn.execute(query).fetchall()
 
