@@ -205,13 +205,13 @@ def on_filled_database(chosen: list[Contender], admin_url: str, name: str) -> li
     """The chosen Pulse contenders again, each run on a copy of database `name`."""
     try:
         with psycopg.connect(database_url(admin_url, name)) as conn:
-            facts, _bytes = conn.execute(load_sql("bench/database_size")).fetchone() or (0, 0)
+            facts, size = conn.execute(load_sql("bench/database_size")).fetchone() or (0, 0)
     except psycopg.OperationalError as exc:
         raise FilledDatabaseError(
             f"--filled-database {name}: cannot open it ({first_line(exc)}); fill one with "
             f"`python -m bench.query --facts 10000000 --keep-as {name}`"
         ) from exc
-    filled = FilledDatabase(name, int(facts))
+    filled = FilledDatabase(name, int(facts), int(size))
     return [
         PulseConsumer(aggregates=c.aggregates, filled=filled)
         for c in chosen

@@ -24,6 +24,7 @@ class FilledDatabase:
 
     name: str
     facts: int
+    size_bytes: int
 
 
 class PulseConsumer:
@@ -40,7 +41,7 @@ class PulseConsumer:
         what = "every aggregate" if aggregates else "facts only"
         self.name = f"Pulse, {what}" + (" (py-spy)" if profile_to else "")
         if filled is not None:
-            self.name += f", on {filled.facts:,} facts"
+            self.name += f", on {filled.facts:,} facts ({filled.size_bytes / 2**30:.1f} GiB)"
 
     def command(self, workload: Workload, *, database_url: str, dlq: str, port: int) -> list[str]:
         args = [
