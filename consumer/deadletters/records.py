@@ -86,6 +86,24 @@ class DeadLetterRecord:
     def payload_size(self) -> int:
         return len(self.value) if self.value is not None else 0
 
+    @property
+    def missing_parts(self) -> tuple[str, ...]:
+        """What of the original record this dead letter does not hold (the dead-letter
+        publisher cut a record too large to send whole, or sent none of it when even that
+        failed); empty when it holds the whole record."""
+        pulse = _pulse_headers(self.headers)
+        size = pulse.get("payload.bytes", "?")
+        missing = []
+        if pulse.get("payload.dropped") == "true":
+            missing.append(f"the payload was dropped ({size} bytes)")
+        elif pulse.get("payload.truncated") == "true":
+            missing.append(f"the payload holds {self.payload_size} of {size} bytes")
+        if pulse.get("key.truncated") == "true":
+            missing.append("the key was cut")
+        if "headers.dropped" in pulse:
+            missing.append(f"the producer's {pulse['headers.dropped']} headers were dropped")
+        return tuple(missing)
+
 
 def from_kafka(record: Any) -> DeadLetterRecord:
     """Build a typed record from a kafka-python ConsumerRecord of the dead-letter topic."""

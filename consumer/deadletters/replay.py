@@ -9,7 +9,10 @@ Safe by construction rather than by bookkeeping:
   carries it over), so `--max-replays` stops a record from cycling forever between the
   topics when the consumer runs with narrower settings than the replay;
 - records that still fail are left where they are: the dead-letter topic is append-only,
-  and nothing is deleted or rewritten.
+  and nothing is deleted or rewritten;
+- a dead letter holding only part of its record (the publisher cut or dropped a record too
+  large to send whole, `pulse.payload.truncated` and the like) is never replayed: it would
+  publish bytes that no producer sent.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class Verdict(StrEnum):
     REPLAY = "replay"  # passes the current contract and settings
     STILL_FAILS = "still_fails"
     REFUSED = "refused"  # replayed --max-replays times already
+    INCOMPLETE = "incomplete"  # the dead letter holds only part of the record
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,15 @@ class Decision:
 
 
 def judge(record: DeadLetterRecord, policy: ReplayPolicy) -> Decision:
+    if missing := record.missing_parts:
+        # Re-sending a cut record would publish something its producer never sent.
+        return Decision(
+            record,
+            Verdict.INCOMPLETE,
+            None,
+            f"cannot be replayed: {'; '.join(missing)}. Re-send it from its source "
+            "(`dlq show` prints what the dead letter kept, with the payload's sha256).",
+        )
     if record.replay_count >= policy.max_replays:
         return Decision(
             record,

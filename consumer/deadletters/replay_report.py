@@ -17,6 +17,8 @@ _LABELS = {
     (Verdict.STILL_FAILS, True): "still fails",
     (Verdict.REFUSED, False): "refused",
     (Verdict.REFUSED, True): "refused",
+    (Verdict.INCOMPLETE, False): "incomplete",
+    (Verdict.INCOMPLETE, True): "incomplete",
 }
 MESSAGE_CHARS = 160
 
@@ -56,7 +58,9 @@ class ReplayReport:
         replay = self.counts[Verdict.REPLAY]
         rest = (
             f"{self.counts[Verdict.STILL_FAILS]} still fail and stay in {self.dlq_topic}, "
-            f"{self.counts[Verdict.REFUSED]} refused (replayed too often); "
+            f"{self.counts[Verdict.REFUSED]} refused (replayed too often), "
+            f"{self.counts[Verdict.INCOMPLETE]} incomplete (the dead letter holds only part "
+            "of the record: re-send those from their source); "
             f"{stats.repeats} repeats of the same origin skipped"
         )
         if self.applied:
@@ -87,5 +91,6 @@ def report_json(report: ReplayReport, stats: SelectionStats) -> dict[str, Any]:
         "replayable": report.counts[Verdict.REPLAY],
         "still_failing": report.counts[Verdict.STILL_FAILS],
         "refused": report.counts[Verdict.REFUSED],
+        "incomplete": report.counts[Verdict.INCOMPLETE],
         "records": report.entries,
     }

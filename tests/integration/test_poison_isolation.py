@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -19,7 +20,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import KafkaAdminClient, NewTopic
 
 from consumer.ingest.records import HeaderKey
-from tests.commands import unique_group
+from tests.commands import consumer_command, unique_group
 from tests.integration import harness
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -131,6 +132,27 @@ def _dead_letters(bootstrap: str, topic: str) -> list[Any]:
 
 def _headers(record: Any) -> dict[bytes, bytes | None]:
     return {key.encode("utf-8"): value for key, value in record.headers}
+
+
+def _end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    probe = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    tps = [TopicPartition(topic, p) for p in sorted(probe.partitions_for_topic(topic) or ())]
+    ends = {tp.partition: offset for tp, offset in probe.end_offsets(tps).items()}
+    probe.close()
+    return ends
+
+
+def _replay_everything(bootstrap: str, topic: str, dlq: str) -> dict[str, Any]:
+    """`dlq replay --apply` with bounds wide enough for every dead letter; its report."""
+    command = consumer_command(
+        "dlq", "replay", "--apply", "--json",
+        bootstrap_servers=bootstrap, topic=topic, dlq_topic=dlq,
+        max_event_bytes=2_500_000, late_horizon_days=3650,
+    )  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
 
 
 def test_every_codec_is_read(
@@ -290,6 +312,10 @@ def test_dead_letters_keep_odd_headers_and_oversized_ones_are_cut(
     producer.send(topic, key=b"k", value=_bytes(valid), headers=headers)
     producer.send(topic, key=b"k", value=b"{broken", headers=headers)
     producer.send(topic, key=b"k", value=b"x" * 1_500_000)  # too big to re-send as it is
+    # Valid JSON padded past the limit: its cut dead letter is valid JSON too, an event
+    # that no producer sent and that replay must therefore never publish.
+    padded = _bytes(_event(rng)) + b" " * 1_500_000
+    producer.send(topic, key=b"k", value=padded)
     producer.flush()
     producer.close()
     _run(tmp_path, kafka_bootstrap, database_url, topic, dlq)
@@ -309,6 +335,15 @@ def test_dead_letters_keep_odd_headers_and_oversized_ones_are_cut(
     assert 0 < len(big.value) < 1_000_000
     assert set(big.value) == {ord("x")}
     _assert_ledger_explains_the_topic(database_url, kafka_bootstrap, topic)
+    ends = _end_offsets(kafka_bootstrap, topic)
+    report = _replay_everything(kafka_bootstrap, topic, dlq)
+    verdicts = {entry["origin"]: entry for entry in report["records"]}
+    assert (report["incomplete"], report["replayable"]) == (2, 0), report
+    for offset, size in ((2, 1_500_000), (3, len(padded))):
+        cut = verdicts[f"{topic}/0/{offset}"]
+        assert cut["verdict"] == "incomplete"
+        assert f" of {size} bytes" in cut["message"], cut
+    assert _end_offsets(kafka_bootstrap, topic) == ends  # nothing was re-sent
 
 
 def test_a_dead_letter_the_topic_refuses_goes_as_a_minimal_one(
@@ -328,6 +363,12 @@ def test_a_dead_letter_the_topic_refuses_goes_as_a_minimal_one(
     assert headers[b"pulse.origin.offset"] == b"0"
     assert letter.value == b""
     _assert_ledger_explains_the_topic(database_url, kafka_bootstrap, topic)
+    ends = _end_offsets(kafka_bootstrap, topic)
+    report = _replay_everything(kafka_bootstrap, topic, dlq)
+    [entry] = report["records"]
+    assert (entry["verdict"], report["replayable"]) == ("incomplete", 0), report
+    assert "the payload was dropped (12000 bytes)" in entry["message"]
+    assert _end_offsets(kafka_bootstrap, topic) == ends
 
 
 def test_a_retention_gap_is_counted_and_reported(

@@ -6,21 +6,24 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from kafka.consumer.fetcher import ConsumerRecord
 
 from consumer.cli import build_parser, main
 from consumer.deadletters.filters import SelectionStats
+from consumer.deadletters.letters import EXCERPT_BYTES, DeadLetter, Outgoing, minimal, outgoing
 from consumer.deadletters.mirror import CHUNK_RECORDS, _chunks, _row
-from consumer.deadletters.records import Coordinates, DeadLetterRecord
+from consumer.deadletters.records import Coordinates, DeadLetterRecord, from_kafka
 from consumer.deadletters.replay import ReplayPolicy, Verdict, judge, replay_headers
 from consumer.deadletters.replay_report import ReplayReport, render_report, report_json
 from consumer.deadletters.show import record_json, render_record
 from consumer.deadletters.summary import NOT_DECODABLE, render_summary, summarize, summary_json
-from pulse.contract import TimeWindow
+from consumer.ingest.decode import Rejection
+from pulse.contract import RejectReason, TimeWindow
 
 NOW = datetime.now(UTC)
 
@@ -169,6 +172,43 @@ def test_a_record_replayed_too_often_is_refused_before_validation() -> None:
     assert decision.verdict is Verdict.REFUSED
     assert "replayed 3 times already (--max-replays 3)" in decision.message
     assert judge(_letter(_event(), replay_count=2), _policy()).verdict is Verdict.REPLAY
+
+
+def _as_sent(shaped: Outgoing, offset: int = 0) -> DeadLetterRecord:
+    """The dead letter the publisher shaped, as `dlq` reads it back from the topic."""
+    return from_kafka(
+        ConsumerRecord(
+            "events.dlq", 0, -1, offset, 0, 0, shaped.key, shaped.value, shaped.headers,
+            None, -1, len(shaped.value), -1,
+        )
+    )  # fmt: skip
+
+
+def _rejected(value: bytes, headers: Sequence[tuple[str, bytes | None]]) -> DeadLetter:
+    return DeadLetter(
+        "events", 0, 5, 0, b"k", value, headers, Rejection(RejectReason.OVERSIZED, "too big")
+    )
+
+
+def test_a_cut_dead_letter_is_never_replayed_even_when_what_is_left_is_valid() -> None:
+    # Valid JSON padded past the dead-letter topic's limit: the cut letter parses.
+    padded = _event() + b" " * 40_000
+    cut = _as_sent(outgoing(_rejected(padded, []), "pulse", max_bytes=30_000))
+    decision = judge(cut, _policy(max_bytes=100_000))
+    assert decision.verdict is Verdict.INCOMPLETE
+    assert f"the payload holds {EXCERPT_BYTES} of {len(padded)} bytes" in decision.message
+    assert judge(_as_sent(outgoing(_rejected(padded, []), "pulse", max_bytes=100_000)),
+                 _policy(max_bytes=100_000)).verdict is Verdict.REPLAY  # fmt: skip
+
+
+def test_dropped_payloads_and_dropped_headers_are_incomplete_too() -> None:
+    dropped = _as_sent(minimal(_rejected(_event(), []), "pulse", ValueError("refused")))
+    assert judge(dropped, _policy()).verdict is Verdict.INCOMPLETE
+    assert dropped.missing_parts[0].startswith("the payload was dropped (")
+    many = [(f"h{i}", b"v" * 1000) for i in range(100)]
+    headless = _as_sent(outgoing(_rejected(_event(), many), "pulse", max_bytes=1_048_576))
+    assert headless.missing_parts == ("the producer's 100 headers were dropped",)
+    assert judge(headless, _policy()).verdict is Verdict.INCOMPLETE
 
 
 def test_replay_headers_keep_the_producers_and_count_the_replay() -> None:
