@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from consumer.ingest.records import SkipCause
+from pulse.contract import RejectReason
+
 _BATCH_SIZE_BUCKETS = (1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000)
 _SECONDS_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 # Freshness spans live traffic (sub-second) and replays of old history (days).
@@ -47,6 +50,12 @@ class ConsumerMetrics:
             ["cause"],
             registry=registry,
         )
+        # Every label value exported from the start at 0: increase() over a series that
+        # appears at 5 sees no increase, so the alerts would miss a first rejection or gap.
+        for reason in RejectReason:
+            self.dead_letters.labels(reason.value)
+        for cause in SkipCause:
+            self.skipped_offsets.labels(cause.value)
         self.events_stored = Counter(
             f"{prefix}_events_stored_total",
             "New facts stored, by event type",
