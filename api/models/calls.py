@@ -44,6 +44,13 @@ class CallDay(Row):
     negative_pct: float | None
 
 
+class TeamCallDay(CallDay):
+    """A UTC day of one team: each agent's day counts for the team the catalog had them in
+    at the end of that day."""
+
+    team: str | None = Field(None, description="null: agents the catalog has not placed")
+
+
 class ConversionDrop(Row):
     """An agent whose conversion rate fell from one ISO week to the next."""
 

@@ -1,4 +1,5 @@
-"""Support-call endpoints: the agent leaderboard, calls per day, conversion drops."""
+"""Support-call endpoints: the agent leaderboard, calls per day and per team, conversion
+drops."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from api.caching import cached_json
 from api.database import Database
 from api.models.base import Page
-from api.models.calls import AgentStanding, CallDay, ConversionDrop
+from api.models.calls import AgentStanding, CallDay, ConversionDrop, TeamCallDay
 from api.models.service import ERROR_RESPONSES
 from api.paging import Paging, database, page_of, paging
 
@@ -38,6 +39,19 @@ async def daily_calls(
     (`sql/api/daily_call_summary.sql`)."""
     rows = await db.rows("api/daily_call_summary", {"days": days})
     return cached_json(request, page_of(rows, CallDay, page))
+
+
+@router.get("/teams/daily", response_model=Page[TeamCallDay])
+async def team_daily_calls(
+    request: Request,
+    db: Db,
+    page: Annotated[Paging, Depends(paging(100))],
+    days: Annotated[int, Query(ge=1, le=366, description="UTC days back, today included")] = 30,
+) -> Response:
+    """Calls, conversions, upsells and sentiment per UTC day and team, newest first; an
+    agent's day counts for the team they were in at its end (`sql/api/team_daily_calls.sql`)."""
+    rows = await db.rows("api/team_daily_calls", {"days": days})
+    return cached_json(request, page_of(rows, TeamCallDay, page))
 
 
 @router.get("/agents/conversion-drops", response_model=Page[ConversionDrop])

@@ -32,7 +32,12 @@ from stack.process import spawn, stop
 TARGET_EXTRA_P95_S = 0.010
 READY_TIMEOUT_S = 30.0
 # The support-call views have no file in sql/queries: their SQL (sql/api) is timed here.
-API_ONLY_QUERIES = ("agent_leaderboard", "daily_call_summary", "agent_conversion_drops")
+API_ONLY_QUERIES = (
+    "agent_leaderboard",
+    "daily_call_summary",
+    "team_daily_calls",
+    "agent_conversion_drops",
+)
 
 
 class ApiBenchError(PulseError, RuntimeError):
@@ -62,6 +67,7 @@ def endpoints(params: Mapping[str, Any]) -> dict[str, str]:
         "product_popularity": f"/products/popular?top={params['limit']}&limit=1000",
         "agent_leaderboard": f"/calls/agents/leaderboard?limit={params['limit']}",
         "daily_call_summary": f"/calls/daily?days={params['days']}&limit=1000",
+        "team_daily_calls": f"/calls/teams/daily?days={params['days']}&limit=1000",
         "agent_conversion_drops": "/calls/agents/conversion-drops?weeks=4&limit=1000",
     }
     # These need an id picked from the data; an empty database has none.

@@ -354,6 +354,21 @@ def test_daily_call_summary(live: Live) -> None:
     ]  # fmt: skip
 
 
+def test_team_daily_calls(live: Live) -> None:
+    rows = live.get("/calls/teams/daily", days=30)["items"]
+    # Teams from the catalog (Priya in Retention, Karen in Inbound Sales); newest day first.
+    assert [(r["call_date"], r["team"], r["active_agents"], r["calls"], r["conversions"],
+             r["conversion_rate_pct"]) for r in rows] == [
+        (live.day(0).isoformat(), "Inbound Sales", 1, 1, 1, 100.0),
+        (live.day(0).isoformat(), "Retention", 1, 1, 0, 0.0),
+        (live.day(7).isoformat(), "Retention", 1, 1, 1, 100.0),
+    ]  # fmt: skip
+    assert [r["call_date"] for r in live.get("/calls/teams/daily", days=1)["items"]] == [
+        live.day(0).isoformat(), live.day(0).isoformat(),
+    ]  # fmt: skip
+    assert live.client.get("/calls/teams/daily", params={"days": 0}).status_code == 422
+
+
 def test_agent_conversion_drops(live: Live) -> None:
     rows = live.get("/calls/agents/conversion-drops", weeks=4)["items"]
     assert [(r["agent_id"], r["calls"], r["conversion_rate_pct"], r["previous_calls"],
