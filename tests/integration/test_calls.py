@@ -122,6 +122,12 @@ def test_calls_are_enriched_once_aggregated_and_reconciled(
         drops = conn.execute(
             "select conversion_rate_pct, previous_conversion_rate_pct from agent_conversion_drops"
         ).fetchall()
+        calls_by_agent = conn.execute(
+            "select agent_id, occurred_at, event_id, agent_name from support_calls"
+        ).fetchall()
+        names: dict[str, str] = dict(
+            conn.execute("select agent_id, agent_name from agent_names").fetchall()
+        )
 
     # Once per call, duplicates adding nothing, every stored call enriched.
     assert fact_count == (CALLS,)
@@ -146,6 +152,9 @@ def test_calls_are_enriched_once_aggregated_and_reconciled(
     assert leaderboard, "agents took calls in the last 30 days"
     assert [row[0] for row in leaderboard] == sorted(row[0] for row in leaderboard)
     assert all(now < before for now, before in drops)
+    # Each agent's name is that of their latest call (ties: the greater event_id).
+    latest = {agent: name for agent, _, _, name in sorted(calls_by_agent, key=lambda r: r[1:3])}
+    assert names == latest
 
     report = _reconcile(database_url)
     assert report.returncode == 0, report.stdout + report.stderr
