@@ -56,7 +56,7 @@ def test_root_names_every_endpoint_and_the_docs(live: Live) -> None:
     root = live.get("/")
     paths = {endpoint["path"] for endpoint in root["endpoints"]}
     assert {"/engagement/{post_id}", "/author/{author_id}/trends", "/categories/top"} <= paths
-    assert len(paths) == 22  # 18 queries of sql/queries, 3 call views, /health
+    assert len(paths) == 23  # 18 queries of sql/queries, 4 call views, /health
     assert root["status"] == "ok"
     assert root["docs_url"] == "/docs"
     docs = live.client.get("/docs")
