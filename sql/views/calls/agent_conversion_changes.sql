@@ -8,7 +8,7 @@ agent_days as (
     select * from agent_daily_calls
 ),
 
-names as (
+names as materialized (
     select * from agent_names
 ),
 
