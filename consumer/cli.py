@@ -56,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     setting_option(run, "--batch-max-age-ms", "batch_max_age_ms", type=int, metavar="MS")
     setting_option(run, "--quality-check-interval-s", "quality_check_interval_s", type=float)
     run.add_argument(
+        "--no-catalog",
+        dest="catalog_enabled",
+        action="store_const",
+        const=False,
+        help="read the events alone, no catalog loop (env CATALOG_ENABLED=false; default: "
+        "the catalog is read)",
+    )
+    run.add_argument(
         "--no-aggregates",
         dest="aggregates_enabled",
         action="store_const",

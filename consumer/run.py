@@ -60,12 +60,15 @@ def run(settings: Settings, options: LoopOptions) -> int:
     quality = start_quality_job(settings, registry)
     maintenance = start_maintenance_job(settings)
     metrics_port = serve_metrics(settings, registry)
-    streams = (
+    streams = [
         Stream(events_pipeline(settings), settings.kafka_group_id, settings.kafka_dlq_topic,
                "pulse", auto_create_topic=True),
-        Stream(catalog_pipeline(settings), settings.kafka_catalog_group_id,
-               settings.kafka_catalog_dlq_topic, CATALOG_PREFIX, auto_create_topic=False),
-    )  # fmt: skip
+    ]  # fmt: skip
+    if settings.catalog_enabled:
+        streams.append(
+            Stream(catalog_pipeline(settings), settings.kafka_catalog_group_id,
+                   settings.kafka_catalog_dlq_topic, CATALOG_PREFIX, auto_create_topic=False)
+        )  # fmt: skip
     opened: list[tuple[KafkaConsumer, DeadLetterPublisher, Database]] = []
     try:
         loops: list[ConsumerLoop] = []
@@ -108,11 +111,16 @@ def run(settings: Settings, options: LoopOptions) -> int:
     return 0
 
 
-def _run_loops(events: ConsumerLoop, catalog: ConsumerLoop, *, until_idle: bool) -> None:
+def _run_loops(
+    events: ConsumerLoop, catalog: ConsumerLoop | None = None, *, until_idle: bool
+) -> None:
     """The catalog loop on a thread, the events loop here (signals reach only the main
     thread). A failure of the catalog loop stops the events loop, which raises it. When
     the events loop ends, the catalog loop is stopped too, unless both run until idle:
     then it drains the catalog and ends by itself."""
+    if catalog is None:  # CATALOG_ENABLED=false
+        events.run()
+        return
     failure: list[BaseException] = []
 
     def consume_catalog() -> None:

@@ -54,6 +54,12 @@ class Settings(BaseSettings):
         description="Compacted topic of the catalog (products, posts, authors, agents) that "
         "the consumer reads into the dimensions, in group KAFKA_GROUP_ID + `.catalog`",
     )
+    catalog_enabled: bool = Field(
+        True,
+        description="Read the catalog topic into the dimensions beside the events (false: "
+        "the events alone, for deployments without a catalog; the dimensions then stay as "
+        "they are)",
+    )
     kafka_catalog_dlq_topic: str = Field(
         "activity.catalog.dlq",
         description="Dead-letter topic for catalog records that fail validation",

@@ -510,3 +510,23 @@ def test_a_subscribed_catalog_topic_that_does_not_exist_is_not_created(
     )  # fmt: skip
     admin = AdminClient({"bootstrap.servers": kafka_bootstrap})
     assert f"{events}.catalog" not in admin.list_topics(timeout=10).topics
+
+
+def test_with_the_catalog_off_only_the_events_are_read(
+    kafka_bootstrap: str, database_url: str, topics: Topics, tmp_path: Path
+) -> None:
+    cat.produce(
+        kafka_bootstrap, topics.catalog, [cat.product("p-off", "Unread", "2026-01-01T00:00:00Z")]
+    )
+    harness.produce(
+        kafka_bootstrap,
+        topics.events,
+        [_event("page_view", content_id="c-off", author_id="u-off", category="Tech")],
+    )
+    consumer = _consume(kafka_bootstrap, database_url, topics, tmp_path, extra=["--no-catalog"])
+    log = consumer.log()
+    assert log.count("msg=consuming ") == 1, log[-2000:]
+    assert cat.rows(database_url, "select count(*) from events") == [(1,)]
+    assert cat.rows(database_url, "select count(*) from dim_product") == [(0,)]
+    ledger = "select count(*) from partition_offsets where topic = %s"
+    assert cat.rows(database_url, ledger, topics.catalog) == [(0,)]
