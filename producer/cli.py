@@ -8,13 +8,12 @@ import logging
 import random
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from producer.app import ClockChoice, Run, build_run
 from producer.publisher import COMPRESSIONS
 from producer.records import EXPECTED_REASON, Defect
-from pulse.cli_help import setting_option
+from pulse.cli_help import setting_option, utc_moment
 from pulse.errors import ConfigError, PulseError
 from pulse.settings import Settings, load_settings
 
@@ -33,14 +32,6 @@ def _ratio(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError("must be between 0 and 1")
     return value
-
-
-def _date(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("use YYYY-MM-DD or an ISO-8601 date-time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--live", action="store_true", help="events happen now (the default unless --start/--days)"
     )
     clock.add_argument(
-        "--start", type=_date, metavar="DATE", help="simulated clock: first day (UTC)"
+        "--start", type=utc_moment, metavar="DATE", help="simulated clock: first day (UTC)"
     )
     parser.add_argument(
         "--days", type=float, help="simulated clock: length of the period (default: up to now)"

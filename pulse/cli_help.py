@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import SecretStr
@@ -38,3 +39,12 @@ def setting_help(field: str) -> str:
         shown = "unset" if default is None else str(default)
     text = f"{info.description or field} (env {field.upper()}; default: {shown})"
     return text.replace("%", "%%")  # argparse formats help with %
+
+
+def utc_moment(text: str) -> datetime:
+    """An argparse type: an ISO-8601 date or date-time, UTC unless it names an offset."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use YYYY-MM-DD or an ISO-8601 date-time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from kafka import KafkaConsumer
@@ -65,7 +66,11 @@ def preload(
     days: float,
     mix: Mix,
     log_path: Path,
+    start: datetime | None = None,
 ) -> Preloaded:
+    """Publishes `records` simulated events over `days` simulated days, ending now or
+    starting at `start` (the simulator ends the period at now, whatever `days` says)."""
+    clock = ["--days", str(days)] + ([] if start is None else ["--start", start.isoformat()])
     command = [
         sys.executable, "-m", "producer",
         "--bootstrap-servers", bootstrap_servers,
@@ -73,7 +78,7 @@ def preload(
         "--partitions", str(partitions),
         "--count", str(records),
         "--seed", str(seed),
-        "--days", str(days),
+        *clock,
         "--compression", compression,
         "--no-progress",
         "--no-catalog",

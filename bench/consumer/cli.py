@@ -13,7 +13,7 @@ import argparse
 import statistics
 import sys
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="drop the --filled-database once the runs are over (it is several GiB at 10M facts)",
     )
+    parser.add_argument(
+        "--after-filled",
+        action="store_true",
+        help="simulate the topic from just after the --filled-database's newest fact up to now "
+        "(instead of --days ending now), so that no event is late for the filled history",
+    )
     parser.add_argument("--keep-topic", action="store_true", help="do not delete the topic")
     return parser
 
@@ -121,6 +127,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         raw = args.results_dir / f"{started_at:%Y-%m-%dT%H%M%SZ}-consumer-profile.txt"
     details = machine.describe(admin_url)
     mix = Mix(invalid=args.invalid_share, duplicates=args.duplicate_share)
+    start, days = _period(args, admin_url)
     topic = unique_name("bench.consumer.")
     create_topic(bootstrap, topic, args.partitions)
     try:
@@ -128,7 +135,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         loaded = preload(
             bootstrap_servers=bootstrap, topic=topic, records=events,
             partitions=args.partitions, seed=args.seed, compression=args.compression,
-            days=args.days, mix=mix, log_path=workdir / "preload.log",
+            days=days, start=start, mix=mix, log_path=workdir / "preload.log",
         )  # fmt: skip
         print(f"pre-loaded in {loaded.seconds:.0f} s; logs in {workdir}", file=sys.stderr)
         workload = Workload(
@@ -167,7 +174,8 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         duplicate_share=mix.duplicates,
         seed=args.seed,
         compression=args.compression,
-        simulated_days=args.days,
+        simulated_days=days,
+        simulated_start=start,
         runs=runs,
         naive_limit=args.naive_limit,
         exit_when_idle_s=args.exit_when_idle,
@@ -192,6 +200,38 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     if raw is not None and raw.exists():
         print(f"profile (py-spy collapsed stacks): {raw}", file=sys.stderr)
     return 0
+
+
+def _period(args: argparse.Namespace, admin_url: str) -> tuple[datetime | None, float]:
+    """The simulated period of the topic, its start (None: it ends now) and days: `--days`
+    ending now, or with `--after-filled` from one second after the filled database's
+    newest fact up to now."""
+    if not args.after_filled:
+        return None, args.days
+    if not args.filled_database:
+        raise FilledDatabaseError("--after-filled needs --filled-database NAME")
+    latest = _latest_fact(admin_url, args.filled_database)
+    if latest is None:
+        raise FilledDatabaseError(f"--after-filled: {args.filled_database} holds no facts")
+    start = latest + timedelta(seconds=1)
+    if start >= datetime.now(UTC) - timedelta(minutes=10):
+        raise FilledDatabaseError(
+            f"--after-filled: {args.filled_database}'s newest fact is from "
+            f"{latest:%Y-%m-%d %H:%M} UTC, too recent to simulate a topic after it; "
+            "fill one that ends earlier (`python -m bench.query --end DATE ...`)"
+        )
+    return start, (datetime.now(UTC) - start).total_seconds() / 86_400
+
+
+def _latest_fact(admin_url: str, name: str) -> datetime | None:
+    try:
+        with psycopg.connect(database_url(admin_url, name)) as conn:
+            row = conn.execute(load_sql("bench/latest_fact")).fetchone()
+    except psycopg.OperationalError as exc:
+        raise FilledDatabaseError(
+            f"--filled-database {name}: cannot open it ({first_line(exc)})"
+        ) from exc
+    return row[0] if row else None
 
 
 def _profile(workload: Workload, raw: Path) -> str | None:

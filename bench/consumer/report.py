@@ -35,6 +35,7 @@ class Context:
     batch_max_age_ms: int
     mean_value_bytes: float | None
     machine: dict[str, Any]
+    simulated_start: datetime | None = None  # None: the simulated days end now
 
 
 def _header(ctx: Context) -> list[str]:
@@ -43,7 +44,7 @@ def _header(ctx: Context) -> list[str]:
         f"# Consumer benchmark, {ctx.started_at:%Y-%m-%d %H:%M} UTC",
         "",
         f"{ctx.records:,} records pre-loaded once on a {ctx.partitions}-partition topic by "
-        f"`python -m producer --seed {ctx.seed}` ({ctx.simulated_days:g} simulated days, "
+        f"`python -m producer --seed {ctx.seed}` ({_period(ctx)}, "
         f"{ctx.invalid_share:.0%} invalid records of every defect kind, "
         f"{ctx.duplicate_share:.0%} exact duplicates, compression `{ctx.compression}`{size}). "
         f"{ctx.runs} run(s); in each run every contender drains the same topic in turn, "
@@ -55,6 +56,15 @@ def _header(ctx: Context) -> list[str]:
         f"{ctx.batch_max_age_ms} ms.",
         "",
     ]
+
+
+def _period(ctx: Context) -> str:
+    if ctx.simulated_start is None:
+        return f"{ctx.simulated_days:g} simulated days ending at the run"
+    return (
+        f"{ctx.simulated_days:.1f} simulated days from {ctx.simulated_start:%Y-%m-%d %H:%M} UTC, "
+        "just after the filled database's newest fact: no event is late for its history"
+    )
 
 
 def _main_table(rows: Sequence[Row]) -> list[str]:

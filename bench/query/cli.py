@@ -25,6 +25,7 @@ from bench.query import api_latency
 from bench.query.fill import FillResult, fill
 from bench.query.report import fill_payload, render
 from bench.query.timing import FIXED_PARAMETERS, time_queries
+from pulse.cli_help import utc_moment
 from pulse.settings import Settings
 
 QUICK_FACTS, QUICK_RUNS = 20_000, 5
@@ -40,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--users", type=int, help="simulated population (default facts / 100)")
     parser.add_argument("--days", type=float, default=364.0, help="simulated days of history")
+    parser.add_argument(
+        "--end",
+        type=utc_moment,
+        metavar="DATE",
+        help="the simulated history ends at DATE (ISO-8601, UTC unless given; default now): "
+        "end it days ago to leave room for `bench.consumer --after-filled`",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--database",
@@ -78,7 +86,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
             print(f"filling {name} with {facts:,} events ...", file=sys.stderr, flush=True)
             filled = fill(
                 url, name, settings=settings, records=facts, users=users, seed=args.seed,
-                days=args.days,
+                days=args.days, end=args.end,
             )  # fmt: skip
             print(f"filled in {filled.seconds:.0f} s; vacuum analyze ...", file=sys.stderr)
             with psycopg.connect(url, autocommit=True) as conn:

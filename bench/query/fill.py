@@ -10,7 +10,7 @@ import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -57,11 +57,14 @@ def fill(
     users: int,
     seed: int,
     days: float,
+    end: datetime | None = None,
     segments: int = 10,
 ) -> FillResult:
-    """Writes `records` simulated events (no defects, no duplicates) into `database_url`."""
+    """Writes `records` simulated events (no defects, no duplicates) into `database_url`,
+    over `days` simulated days ending at `end` (None: now)."""
+    start = None if end is None else end - timedelta(days=days)
     simulator = make_simulator(
-        settings=settings, clock=ClockChoice(live=False, days=days), seed=seed,
+        settings=settings, clock=ClockChoice(live=False, start=start, days=days), seed=seed,
         population_seed=1, users=users, count=records, rate=0.0,
         plan=FaultPlan(defects={}), late_horizon=timedelta(days=settings.late_horizon_days),
     )  # fmt: skip

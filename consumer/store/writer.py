@@ -48,8 +48,9 @@ class WriteResult:
 
 
 def prepare_connection(conn: psycopg.Connection[Any]) -> None:
-    """Create the per-connection staging tables; call once after connecting."""
+    """Set up the session (settings, staging tables); call once after connecting."""
     with conn.transaction():
+        conn.execute(load_sql("consumer/session_settings"))
         conn.execute(load_sql("consumer/create_incoming"))
         conn.execute(load_sql("consumer/create_incoming_calls"))
         conn.execute(load_sql("consumer/create_incoming_catalog"))
