@@ -76,6 +76,7 @@ def _up(config: StackConfig, layout: Layout) -> int:
         consumer=config.consumer_database,
         reader=config.reader_database,
         layout=layout,
+        tuning=config.postgres_tuning,
     )
     if database_pairing.ensure_paired(config.database, config.kafka_bootstrap):
         postgres.provision(config.database, config.consumer_database, config.reader_database)

@@ -15,6 +15,7 @@ from pulse.errors import ConfigError
 from pulse.secrets import redact
 from pulse.settings import ENV_FILE, Settings
 from stack.kafka.config import parse_bootstrap
+from stack.postgres_tuning import ServerTuning, default_shared_buffers_mb
 
 # The demo's password of the read-only role, documented as such in the README: set
 # READER_DATABASE_URL to use another.
@@ -45,6 +46,26 @@ class StackSettings(BaseSettings):
     api_port: int = Field(
         8000, ge=1, le=65535, description="HTTP API port (docs at /docs, metrics at /metrics)"
     )
+    # The local PostgreSQL's server settings (stack/postgres_tuning.py writes them).
+    postgres_shared_buffers_mb: int | None = Field(
+        None,
+        ge=16,
+        le=1_048_576,
+        description="shared_buffers of the local PostgreSQL in MB (default: a quarter of "
+        "the machine's memory, between 128 and 8192)",
+    )
+    postgres_max_wal_size_mb: int = Field(
+        8192,
+        ge=64,
+        le=1_048_576,
+        description="max_wal_size of the local PostgreSQL in MB: WAL between checkpoints",
+    )
+
+    def postgres_tuning(self) -> ServerTuning:
+        return ServerTuning(
+            shared_buffers_mb=self.postgres_shared_buffers_mb or default_shared_buffers_mb(),
+            max_wal_size_mb=self.postgres_max_wal_size_mb,
+        )
 
 
 def load_stack_settings() -> StackSettings:
@@ -88,6 +109,7 @@ class StackConfig:
     metrics_port: int
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    postgres_tuning: ServerTuning | None = None  # None: leave the server's settings alone
 
     @property
     def kafka_bootstrap(self) -> str:
@@ -181,4 +203,5 @@ def from_settings(settings: Settings, stack_settings: StackSettings | None = Non
         metrics_port=settings.metrics_port,
         api_host=stack_settings.api_host,
         api_port=stack_settings.api_port,
+        postgres_tuning=stack_settings.postgres_tuning(),
     )

@@ -19,6 +19,7 @@ from stack.config import DatabaseTarget
 from stack.errors import MissingToolError, PortInUseError, StartError
 from stack.paths import POSTGRES_CLUSTER, POSTGRES_MAJOR, Layout
 from stack.ports import describe_port_holder, is_listening
+from stack.postgres_tuning import ServerTuning, write_conf
 from stack.process import read_pid, remove_file, run, tail, wait_until
 from stack.service import ServiceStatus, State
 
@@ -28,6 +29,7 @@ READY_TIMEOUT_S = 30.0
 _CLUSTER = [POSTGRES_MAJOR, POSTGRES_CLUSTER]
 _STARTED_ELSEWHERE = "started outside the stack"
 _NOT_OURS_NOTE = f"{_STARTED_ELSEWHERE}; `down` leaves it running"
+_DEBIAN_CONFIG_DIR = Path("/etc/postgresql") / POSTGRES_MAJOR / POSTGRES_CLUSTER
 
 # Role and database are created through psql variables, quoted by psql (:'name') and by
 # format(%I, %L): no value is pasted into SQL text. The password arrives through the
@@ -81,6 +83,7 @@ class Cluster:
     pgdata: Path
     logfile: Path
     pid_file: Path
+    config_dir: Path  # /etc/postgresql/15/main: postgresql.conf and its conf.d
 
 
 def parse_clusters(text: str) -> Cluster | None:
@@ -91,12 +94,14 @@ def parse_clusters(text: str) -> Cluster | None:
         ):
             pgdata = Path(str(entry.get("pgdata", "")))
             config = entry.get("config") or {}
+            hba_file = config.get("hba_file")
             return Cluster(
                 running=bool(entry.get("running")),
                 port=int(entry.get("port", 5432)),
                 pgdata=pgdata,
                 logfile=Path(str(entry.get("logfile") or "")),
                 pid_file=Path(str(config.get("external_pid_file") or pgdata / "postmaster.pid")),
+                config_dir=Path(str(hba_file)).parent if hba_file else _DEBIAN_CONFIG_DIR,
             )
     return None
 
@@ -219,7 +224,12 @@ def _pid(cluster: Cluster) -> int | None:
 
 
 def up(
-    *, db: DatabaseTarget, consumer: DatabaseTarget, reader: DatabaseTarget, layout: Layout
+    *,
+    db: DatabaseTarget,
+    consumer: DatabaseTarget,
+    reader: DatabaseTarget,
+    layout: Layout,
+    tuning: ServerTuning | None = None,
 ) -> ServiceStatus:
     installed_now = _ensure_installed(layout)
     cluster = find_cluster()
@@ -237,6 +247,7 @@ def up(
             f"cluster {'/'.join(_CLUSTER)} listens on port {cluster.port} but DATABASE_URL "
             f"says {db.port}: use port {cluster.port} in DATABASE_URL, then retry."
         )
+    retuned = tuning is not None and _tune(cluster, tuning)
     if cluster.running:
         # Debian's postinst starts the cluster it creates: when that happened during our
         # own install, the server is ours to stop.
@@ -245,6 +256,8 @@ def up(
         ours = layout.postgres_marker.exists()
         note = "" if ours else f" ({_NOT_OURS_NOTE})"
         console.say(NAME, f"already running (pid {_pid(cluster)}) on {db.address}{note}")
+        if retuned:
+            _apply_tuning(cluster, ours=ours)
     else:
         if is_listening(db.host, db.port):
             raise PortInUseError(
@@ -269,6 +282,38 @@ def up(
             log_tail=tail(cluster.logfile, 20),
         )
     return ServiceStatus(NAME, State.HEALTHY, _pid(cluster), db.address)
+
+
+def _tune(cluster: Cluster, tuning: ServerTuning) -> bool:
+    """Write the server settings; True when they changed. A cluster whose configuration
+    cannot be written keeps its own settings, with a note saying so."""
+    conf_dir = cluster.config_dir / "conf.d"
+    try:
+        changed = write_conf(conf_dir, tuning)
+    except OSError as exc:
+        console.say(
+            NAME,
+            f"cannot write the server settings to {conf_dir} ({exc.strerror}): the server "
+            "keeps its own (run `make up` as root to apply Pulse's)",
+        )
+        return False
+    if changed:
+        console.say(
+            NAME,
+            f"server settings in {conf_dir}: shared_buffers {tuning.shared_buffers_mb} MB, "
+            f"max_wal_size {tuning.max_wal_size_mb} MB",
+        )
+    return changed
+
+
+def _apply_tuning(cluster: Cluster, *, ours: bool) -> None:
+    """A running server reads shared_buffers only when it starts: restart one the stack
+    started; leave one started elsewhere to its owner."""
+    if not ours:
+        console.say(NAME, "the new server settings apply when that server restarts")
+        return
+    console.say(NAME, "restarting PostgreSQL to apply the server settings")
+    _checked(["pg_ctlcluster", *_CLUSTER, "restart"], what="restarting it", log=cluster.logfile)
 
 
 def _mark(layout: Layout) -> None:

@@ -61,3 +61,13 @@ def test_install_as_non_root_says_to_use_sudo(
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     with pytest.raises(MissingToolError, match=r"sudo apt-get install -y prometheus"):
         apt.install(["prometheus"], what="Prometheus", log_file=tmp_path / "apt.log")
+
+
+def test_the_configuration_directory_is_where_pg_hba_conf_is() -> None:
+    entry = {**_CLUSTERS[1], "config": {"hba_file": "/srv/pg/15/main/pg_hba.conf"}}
+    cluster = postgres.parse_clusters(json.dumps([entry]))
+    assert cluster is not None
+    assert cluster.config_dir == Path("/srv/pg/15/main")
+    plain = postgres.parse_clusters(json.dumps(_CLUSTERS))
+    assert plain is not None
+    assert plain.config_dir == Path("/etc/postgresql/15/main")
