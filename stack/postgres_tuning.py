@@ -41,10 +41,31 @@ class ServerTuning:
         )
 
 
+# Where a container's memory limit is (cgroup v2, then v1): a machine's memory is not
+# this process's when the limit is lower.
+_CGROUP_LIMITS = (
+    Path("/sys/fs/cgroup/memory.max"),
+    Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+)
+
+
+def available_memory_bytes(limits: tuple[Path, ...] = _CGROUP_LIMITS) -> int:
+    """The machine's memory, or the container's limit when that is lower."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for path in limits:
+        try:
+            text = path.read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            memory = min(memory, int(text))
+    return memory
+
+
 def default_shared_buffers_mb(memory_bytes: int | None = None) -> int:
-    """A quarter of this machine's memory, between 128 MB and 8 GB."""
+    """A quarter of the memory available here, between 128 MB and 8 GB."""
     if memory_bytes is None:
-        memory_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        memory_bytes = available_memory_bytes()
     quarter_mb = memory_bytes // _SHARE_OF_MEMORY // (1024 * 1024)
     return max(_MIN_SHARED_BUFFERS_MB, min(_MAX_SHARED_BUFFERS_MB, quarter_mb))
 

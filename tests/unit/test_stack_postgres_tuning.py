@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from stack.config import StackSettings
-from stack.postgres_tuning import CONF_NAME, ServerTuning, default_shared_buffers_mb, write_conf
+from stack.postgres_tuning import (
+    CONF_NAME,
+    ServerTuning,
+    available_memory_bytes,
+    default_shared_buffers_mb,
+    write_conf,
+)
 
 GIB = 1024**3
 
@@ -48,3 +54,12 @@ def test_without_a_value_shared_buffers_follow_the_memory(monkeypatch: pytest.Mo
     monkeypatch.delenv("POSTGRES_SHARED_BUFFERS_MB", raising=False)
     tuning = StackSettings(_env_file=None).postgres_tuning()
     assert tuning.shared_buffers_mb == default_shared_buffers_mb()
+
+
+def test_a_container_limit_below_the_machine_memory_wins(tmp_path: Path) -> None:
+    unlimited = tmp_path / "memory.max"
+    unlimited.write_text("max\n", encoding="ascii")
+    machine = available_memory_bytes(limits=(unlimited, tmp_path / "absent"))
+    limited = tmp_path / "memory.limit_in_bytes"
+    limited.write_text(f"{machine // 2}\n", encoding="ascii")
+    assert available_memory_bytes(limits=(unlimited, limited)) == machine // 2
