@@ -127,7 +127,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         raw = args.results_dir / f"{started_at:%Y-%m-%dT%H%M%SZ}-consumer-profile.txt"
     details = machine.describe(admin_url)
     mix = Mix(invalid=args.invalid_share, duplicates=args.duplicate_share)
-    start, days = _period(args, admin_url)
+    filled, start, days = _filled_and_period(args, admin_url)
     topic = unique_name("bench.consumer.")
     create_topic(bootstrap, topic, args.partitions)
     try:
@@ -150,8 +150,8 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
             max_seconds=args.max_seconds,
         )
         chosen = [c for key, c in contenders_by_key().items() if key in args.only]
-        if args.filled_database:
-            chosen += on_filled_database(chosen, admin_url, args.filled_database)
+        if filled is not None:
+            chosen += on_filled_database(chosen, filled)
         measurements = run_all(chosen, workload, runs)
         profile = _profile(workload, raw) if raw else None
     finally:
@@ -202,15 +202,17 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _period(args: argparse.Namespace, admin_url: str) -> tuple[datetime | None, float]:
-    """The simulated period of the topic, its start (None: it ends now) and days: `--days`
-    ending now, or with `--after-filled` from one second after the filled database's
-    newest fact up to now."""
+def _filled_and_period(
+    args: argparse.Namespace, admin_url: str
+) -> tuple[FilledDatabase | None, datetime | None, float]:
+    """The `--filled-database` (read once) and the simulated period of the topic, its
+    start (None: it ends now) and days: `--days` ending now, or with `--after-filled` from
+    one second after the filled database's newest fact up to now."""
+    filled, latest = read_filled_database(admin_url, args.filled_database)
     if not args.after_filled:
-        return None, args.days
+        return filled, None, args.days
     if not args.filled_database:
         raise FilledDatabaseError("--after-filled needs --filled-database NAME")
-    latest = _latest_fact(admin_url, args.filled_database)
     if latest is None:
         raise FilledDatabaseError(f"--after-filled: {args.filled_database} holds no facts")
     start = latest + timedelta(seconds=1)
@@ -220,18 +222,7 @@ def _period(args: argparse.Namespace, admin_url: str) -> tuple[datetime | None, 
             f"{latest:%Y-%m-%d %H:%M} UTC, too recent to simulate a topic after it; "
             "fill one that ends earlier (`python -m bench.query --end DATE ...`)"
         )
-    return start, (datetime.now(UTC) - start).total_seconds() / 86_400
-
-
-def _latest_fact(admin_url: str, name: str) -> datetime | None:
-    try:
-        with psycopg.connect(database_url(admin_url, name)) as conn:
-            row = conn.execute(load_sql("bench/latest_fact")).fetchone()
-    except psycopg.OperationalError as exc:
-        raise FilledDatabaseError(
-            f"--filled-database {name}: cannot open it ({first_line(exc)})"
-        ) from exc
-    return row[0] if row else None
+    return filled, start, (datetime.now(UTC) - start).total_seconds() / 86_400
 
 
 def _profile(workload: Workload, raw: Path) -> str | None:
@@ -241,17 +232,27 @@ def _profile(workload: Workload, raw: Path) -> str | None:
     return top_functions(raw) if raw.exists() else None
 
 
-def on_filled_database(chosen: list[Contender], admin_url: str, name: str) -> list[PulseConsumer]:
-    """The chosen Pulse contenders again, each run on a copy of database `name`."""
+def read_filled_database(
+    admin_url: str, name: str | None
+) -> tuple[FilledDatabase | None, datetime | None]:
+    """Database `name` as the filled contenders name it, and its newest fact's time
+    (None, None without a `--filled-database`)."""
+    if name is None:
+        return None, None
     try:
         with psycopg.connect(database_url(admin_url, name)) as conn:
-            facts, size = conn.execute(load_sql("bench/database_size")).fetchone() or (0, 0)
+            row = conn.execute(load_sql("bench/filled_database")).fetchone()
     except psycopg.OperationalError as exc:
         raise FilledDatabaseError(
             f"--filled-database {name}: cannot open it ({first_line(exc)}); fill one with "
             f"`python -m bench.query --facts 10000000 --keep-as {name}`"
         ) from exc
-    filled = FilledDatabase(name, int(facts), int(size))
+    facts, latest, size = row or (0, None, 0)
+    return FilledDatabase(name, int(facts), int(size)), latest
+
+
+def on_filled_database(chosen: list[Contender], filled: FilledDatabase) -> list[PulseConsumer]:
+    """The chosen Pulse contenders again, each run on a copy of the filled database."""
     return [
         PulseConsumer(aggregates=c.aggregates, filled=filled)
         for c in chosen
