@@ -28,6 +28,7 @@ from consumer.quality.cli import start_quality_job
 from consumer.retention.cli import start_maintenance_job
 from consumer.store.database import Database
 from consumer.store.migrations import ensure_current
+from pulse.collector import settle_for_streaming
 from pulse.errors import PulseError, ServiceUnavailableError
 from pulse.kafka_client import open_client
 from pulse.kafka_security import kafka_security
@@ -90,6 +91,7 @@ def run(settings: Settings, options: LoopOptions) -> int:
             )
         # Handlers first: a stop asked for once "consuming" is logged is a clean stop.
         _install_signal_handlers(*loops)
+        settle_for_streaming()
         for stream in streams:
             logger.info(
                 "consuming",

@@ -3,7 +3,6 @@ with its fault plan, the Kafka publisher and the truth file; handles Ctrl-C."""
 
 from __future__ import annotations
 
-import gc
 import random
 import signal
 import threading
@@ -33,6 +32,7 @@ from producer.simulator import Simulator
 from producer.summary import Summary
 from producer.truth import TruthWriter
 from producer.world import build_world
+from pulse.collector import settle_for_streaming
 from pulse.errors import ConfigError
 from pulse.kafka_security import kafka_security
 from pulse.settings import Settings
@@ -130,7 +130,7 @@ class Run:
         catalog = self._open_catalog(summary)
         # The world is built and lives until the end: moving it out of the collector's
         # sight spares every collection from scanning it again (a tenth of the run time).
-        gc.freeze()
+        settle_for_streaming()
         stop = StopFlag()
         truth = TruthWriter(truth_path) if truth_path is not None else None
         stop.install()

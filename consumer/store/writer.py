@@ -21,7 +21,7 @@ from consumer.store.partitions import EventPartitions
 from pulse.errors import PulseError
 from pulse.sqlfiles import load_sql
 
-_COPY_INCOMING = f"copy incoming_events ({', '.join(FACT_COLUMNS)}) from stdin (format binary)"
+_COPY_FACTS = f"copy inserted_events ({', '.join(FACT_COLUMNS)}) from stdin (format binary)"
 _COPY_CALLS = f"copy incoming_calls ({', '.join(CALL_COLUMNS)}) from stdin (format binary)"
 
 __all__ = [
@@ -122,7 +122,8 @@ def write_rows(
     tables empty on entry; returns the facts inserted by partition and by event type."""
     if not rows:
         return {}, {}
-    copy_rows(conn, _COPY_INCOMING, FACT_TYPES, rows)
+    copy_rows(conn, _COPY_FACTS, FACT_TYPES, rows)
+    conn.execute(load_sql("consumer/keep_new_facts"))
     conn.execute(load_sql("consumer/insert_facts"))
     if with_aggregates:
         copy_rows(conn, _COPY_CALLS, CALL_TYPES, call_rows)

@@ -1,10 +1,8 @@
--- Per-connection staging table that each batch is COPYed into; emptied at commit.
-create temporary table if not exists incoming_events
-    (like events including defaults)
-    on commit delete rows;
-
+-- Per-connection staging table that each batch is COPYed into; `keep_new_facts` then
+-- leaves in it only the facts the batch stores, which the aggregates read. Emptied at
+-- commit.
 create temporary table if not exists inserted_events
-    (like events)
+    (like events including defaults)
     on commit delete rows;
 
 -- The content items the batch's aggregates just updated, as `060_content_items` left them,

@@ -1,5 +1,5 @@
 -- Per-connection staging table for the enriched support calls of a batch
--- (`consumer/calls/rows.py`); emptied at commit like `incoming_events`.
+-- (`consumer/calls/rows.py`); emptied at commit like `inserted_events`.
 create temporary table if not exists incoming_calls (
     event_id uuid not null,
     source_partition integer not null,

@@ -201,6 +201,37 @@ def test_a_week_whose_partition_cannot_be_created_now_loses_nothing(
     _reconcile_locally(migrated_connection)
 
 
+def test_in_one_batch_the_first_copy_of_an_event_is_the_one_stored(
+    database_url: str, migrated_connection: psycopg.Connection[Any]
+) -> None:
+    # One batch: an event, then a copy of it re-stamped into another week, then an exact
+    # copy of an event stored by an earlier batch, then a new event. Only the first copy
+    # of each event_id counts, with its own event time, in its own week's partition.
+    earlier = _event("u-0", NOW - timedelta(days=3))
+    _write(migrated_connection, [earlier], 0)
+    first = _event("u-1", NOW - timedelta(days=20))
+    restamped = first | {"occurred_at": (NOW - timedelta(hours=1)).isoformat()}
+    new = _event("u-2", NOW - timedelta(minutes=2))
+    _write(migrated_connection, [first, restamped, earlier, new], 1)
+
+    stored = _stored(database_url)
+    firsts = {
+        e["event_id"]: datetime.fromisoformat(e["occurred_at"]) for e in [earlier, first, new]
+    }
+    assert {event_id: at for event_id, (at, _) in stored.items()} == firsts
+    assert stored[first["event_id"]][1] == _partition_of(firsts[first["event_id"]])
+    with migrated_connection.transaction():
+        offsets = migrated_connection.execute(
+            "select source_offset from events order by source_offset"
+        ).fetchall()
+        keys = migrated_connection.execute(
+            "select event_id::text, occurred_at from event_ids"
+        ).fetchall()
+    assert offsets == [(0,), (1,), (4,)]  # the re-stamped copy (2) and the repeat (3) are not
+    assert dict(keys) == firsts
+    _reconcile_locally(migrated_connection)
+
+
 def _reconcile_locally(conn: psycopg.Connection[Any]) -> None:
     drifting = [result for result in reconcile(conn) if result.drift]
     assert drifting == []
