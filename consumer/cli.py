@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import psycopg
 
 from consumer.deadletters.cli import add_dlq_parser, run_dlq
-from consumer.ingest.batch import Limits
+from consumer.ingest.limits import Limits
 from consumer.ingest.loop import LoopOptions
 from consumer.quality.cli import add_check_parser, run_check
 from consumer.retention.cli import add_retention_parser, run_retention
@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     setting_option(run, "--metrics-port", "metrics_port", type=int, metavar="PORT")
     setting_option(run, "--batch-max-records", "batch_max_records", type=int, metavar="N")
     setting_option(run, "--batch-max-age-ms", "batch_max_age_ms", type=int, metavar="MS")
+    setting_option(run, "--batch-min-age-ms", "batch_min_age_ms", type=int, metavar="MS")
     setting_option(run, "--quality-check-interval-s", "quality_check_interval_s", type=float)
     run.add_argument(
         "--no-catalog",

@@ -133,6 +133,14 @@ class Settings(BaseSettings):
     batch_max_age_ms: int = Field(
         500, ge=1, le=60_000, description="Longest a batch waits to fill before it is written"
     )
+    batch_min_age_ms: int = Field(
+        100,
+        ge=0,
+        le=60_000,
+        description="A batch this old is written at once when the writer has nothing to do "
+        "(at most BATCH_MAX_AGE_MS): low latency when the load is light, larger batches "
+        "when the writer is busy",
+    )
     aggregates_enabled: bool = Field(
         True,
         description="Maintain the aggregates with the facts; false only for benchmarks "

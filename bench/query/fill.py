@@ -17,7 +17,8 @@ import psycopg
 from kafka.consumer.fetcher import ConsumerRecord
 
 from bench.common.servers import PostgresCpu
-from consumer.ingest.batch import Batch, Limits, ValidatedBatch
+from consumer.ingest.batch import Batch, ValidatedBatch
+from consumer.ingest.limits import Limits
 from consumer.store.migrations import migrate
 from consumer.store.partitions import EventPartitions, PartitionSpan
 from consumer.store.writer import WriteResult, prepare_connection, write_batch

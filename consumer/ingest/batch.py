@@ -1,6 +1,6 @@
-"""A bounded batch of polled records: accumulated until full (in records or bytes) or old
-enough, then split into fact rows and dead letters, with the offset ledger of every
-partition it covers."""
+"""A bounded batch of polled records: accumulated until full (in records or bytes), old
+enough, or at least `min_age_s` old while the writer has nothing to do; then split into
+fact rows and dead letters, with the offset ledger of every partition it covers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
@@ -17,9 +17,10 @@ from consumer.calls.rows import call_row
 from consumer.deadletters.letters import DeadLetter
 from consumer.ingest.decode import Rejection, decode_event
 from consumer.ingest.ledger import PartitionSlice, classify_gap
+from consumer.ingest.limits import Limits
 from consumer.ingest.records import SkippedOffsets
 from consumer.store.facts import fact_position, fact_row
-from pulse.contract import RejectReason, SupportCall, TimeWindow
+from pulse.contract import RejectReason, SupportCall
 from pulse.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -27,42 +28,11 @@ logger = logging.getLogger(__name__)
 # The log start offset of a partition (None when Kafka cannot say): asked only when a
 # batch finds offsets that nothing explains.
 LogStart = Callable[[int], int | None]
-_WINDOWS_KEPT = 4096
+# poll() returns at least this often with no batch open, and while the writer is busy.
+EMPTY_POLL_WAIT_S = 0.2
+WRITER_CHECK_S = 0.01
 # Kafka's own sizes of a record's key and value (-1 when absent, close enough for a bound).
 _KEY_AND_VALUE_BYTES = attrgetter("serialized_key_size", "serialized_value_size")
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """What a record may be: its size, and how far its event time may lie from the
-    record's own Kafka timestamp (not the clock, so that reading a record again after a
-    crash or an outage gives the same verdict)."""
-
-    max_event_bytes: int
-    late_horizon: timedelta
-    clock_skew: timedelta
-    # Producers stamp many records with the same millisecond: one window serves them all.
-    _windows: dict[int, TimeWindow] = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Limits:
-        return cls(
-            max_event_bytes=settings.max_event_bytes,
-            late_horizon=timedelta(days=settings.late_horizon_days),
-            clock_skew=timedelta(seconds=settings.clock_skew_seconds),
-        )
-
-    def window(self, timestamp_ms: int | None) -> TimeWindow:
-        if timestamp_ms is None or timestamp_ms < 0:
-            # Message format v2 always carries a timestamp; without one, the clock.
-            return TimeWindow(datetime.now(UTC), self.late_horizon, self.clock_skew)
-        window = self._windows.get(timestamp_ms)
-        if window is None:
-            if len(self._windows) >= _WINDOWS_KEPT:
-                self._windows.clear()
-            window = TimeWindow(_record_time(timestamp_ms), self.late_horizon, self.clock_skew)
-            self._windows[timestamp_ms] = window
-        return window
 
 
 @dataclass(slots=True)
@@ -127,10 +97,17 @@ class Batch:
     max_records: int
     max_age_s: float
     max_bytes: int
+    # Handed over this early when the writer is free (None: only when old or full). A busy
+    # writer lets the batch grow instead, so batches are as large as the load needs.
+    min_age_s: float | None = None
     records: list[Any] = field(default_factory=list)
     size_bytes: int = 0
     started_at: float = 0.0
     validate_record: RecordValidator | None = None  # None: validate_event_record
+    # What `validate_pending` has decoded so far: records[:_checked] into _out and _slices.
+    _checked: int = 0
+    _out: ValidatedBatch | None = None
+    _slices: dict[int, PartitionSlice] = field(default_factory=dict)
 
     @classmethod
     def from_settings(
@@ -144,6 +121,7 @@ class Batch:
             settings.batch_max_records,
             settings.batch_max_age_ms / 1000,
             settings.batch_max_bytes,
+            min_age_s=settings.batch_min_age_ms / 1000,
             validate_record=validate_record,
         )
 
@@ -163,25 +141,52 @@ class Batch:
     def age_s(self) -> float:
         return time.monotonic() - self.started_at if self.records else 0.0
 
-    def is_due(self) -> bool:
-        return bool(self.records) and (
+    def is_due(self, *, writer_free: bool = False) -> bool:
+        if not self.records:
+            return False
+        age = self.age_s()
+        return (
             len(self.records) >= self.max_records
             or self.size_bytes >= self.max_bytes
-            or self.age_s() >= self.max_age_s
+            or age >= self.max_age_s
+            or (writer_free and self.min_age_s is not None and age >= self.min_age_s)
         )
+
+    def s_until_due(self, *, writer_free: bool) -> float:
+        """How long until age alone makes the batch due (0 when it is due already)."""
+        due_at = self.max_age_s
+        if writer_free and self.min_age_s is not None:
+            due_at = min(due_at, self.min_age_s)
+        return max(due_at - self.age_s(), 0.0)
+
+    def poll_wait_s(self, *, writer_free: bool) -> float:
+        """How long the next poll may wait for records before the batch needs a look."""
+        if not self.records:
+            return EMPTY_POLL_WAIT_S
+        if writer_free:
+            return self.s_until_due(writer_free=True)
+        # The writer may finish any moment, which makes the batch due: look again soon
+        # rather than sleep in poll() until the batch's maximum age.
+        return min(self.s_until_due(writer_free=False), WRITER_CHECK_S)
 
     def clear(self) -> None:
         self.records = []
         self.size_bytes = 0
+        self._checked = 0
+        self._out = None
+        self._slices = {}
 
-    def validate(
+    def validate_pending(
         self, *, limits: Limits, expected: Mapping[int, int | None], log_start: LogStart
     ) -> ValidatedBatch:
-        """Decode every record; `expected` is the offset PostgreSQL holds per partition."""
-        out = ValidatedBatch([], [], [], [], sources=Sources(self.records))
+        """Decode the records added since the last call: done as they arrive, the batch is
+        ready when the writer takes it, and decoding overlaps the previous batch's write.
+        `expected` is the offset PostgreSQL holds per partition."""
+        if self._out is None:
+            self._out = ValidatedBatch([], [], [], [], sources=Sources(self.records))
+        out, slices = self._out, self._slices
         validate_record = self.validate_record or validate_event_record
-        slices: dict[int, PartitionSlice] = {}
-        for item in self.records:
+        for item in self.records[self._checked :]:
             part = slices.get(item.partition)
             if part is None:
                 part = _new_slice(item, expected.get(item.partition))
@@ -198,7 +203,23 @@ class Batch:
                 continue
             part.next_offset = item.offset + 1
             validate_record(item, limits, part, out)
-        out.slices = list(slices.values())
+        self._checked = len(self.records)
+        return out
+
+    def validate(
+        self, *, limits: Limits, expected: Mapping[int, int | None], log_start: LogStart
+    ) -> ValidatedBatch:
+        """Every record decoded (`validate_pending` on those not decoded yet)."""
+        self.validate_pending(limits=limits, expected=expected, log_start=log_start)
+        return self.validated()
+
+    def validated(self) -> ValidatedBatch:
+        """The decoded batch with the slices that cover it; `validate_pending` must have
+        seen every record, and `clear()` must follow before the next one is added."""
+        if self._checked != len(self.records):
+            raise RuntimeError("Batch.validated() before validate_pending() saw every record")
+        out = self._out or ValidatedBatch([], [], [], [], sources=Sources(self.records))
+        out.slices = list(self._slices.values())
         out.acked = [False] * len(out.letters)
         return out
 
@@ -261,11 +282,3 @@ def dead_letter(record: Any, rejection: Rejection) -> DeadLetter:
         headers=list(record.headers or ()),
         rejection=rejection,
     )
-
-
-def _record_time(timestamp_ms: int) -> datetime:
-    """The record's Kafka timestamp as the validation's "now"."""
-    try:
-        return datetime.fromtimestamp(timestamp_ms / 1000, UTC)
-    except (OverflowError, OSError, ValueError):
-        return datetime.max.replace(tzinfo=UTC)

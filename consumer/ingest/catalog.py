@@ -10,9 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from consumer.ingest.batch import Limits, ValidatedBatch, dead_letter
+from consumer.ingest.batch import ValidatedBatch, dead_letter
 from consumer.ingest.decode import Rejection, TaggedUnion, rejection_from
 from consumer.ingest.ledger import PartitionSlice
+from consumer.ingest.limits import Limits
 from consumer.store.catalog_rows import CatalogChange, catalog_row
 from pulse.contract import CATALOG_ADAPTER, MAX_ID_LENGTH, EntityType, RejectReason, TimeWindow
 from pulse.contract.catalog import KEY_SEPARATOR

@@ -29,6 +29,7 @@ class Writer(Protocol):
 
     def submit(self, job: Job) -> None: ...
     def wait_idle(self) -> None: ...
+    def is_free(self) -> bool: ...
     def invalidate_before(self, generation: int) -> None: ...
 
 
@@ -67,6 +68,9 @@ class Handover:
     def submit(self, validated: ValidatedBatch) -> None:
         self.in_writer += len(validated.rows) + len(validated.letters)
         self._writer.submit(Job(validated, self.generation))
+
+    def writer_free(self) -> bool:
+        return self._writer.is_free()
 
     def drain(self) -> None:
         """Wait until the writer holds nothing, then act on what it finished."""

@@ -24,11 +24,12 @@ from kafka.structs import TopicPartition
 
 from consumer.deadletters.publisher import DeadLetterPublisher
 from consumer.ingest.assignment import Assignment
-from consumer.ingest.batch import Batch, Limits
+from consumer.ingest.batch import Batch
 from consumer.ingest.breaker_control import BreakerControl
 from consumer.ingest.handover import Handover, LoopWriter
 from consumer.ingest.idle import IdleClock
 from consumer.ingest.kafka_health import KafkaHealth
+from consumer.ingest.limits import Limits
 from consumer.ingest.pipeline import Pipeline, events_pipeline
 from consumer.ingest.rebalance import (
     STALLED_REBALANCE_SESSIONS,
@@ -153,7 +154,7 @@ class ConsumerLoop:
                 self._poll_once()
                 if self._fatal is not None:
                     break
-                if self._batch.is_due():
+                if self._batch.is_due(writer_free=self._handover.writer_free()):
                     self._submit()
                 self._handover.collect()
                 if self._handover.needs_reseek:
@@ -178,7 +179,7 @@ class ConsumerLoop:
             self._writer.close()
 
     def _poll_once(self) -> None:
-        timeout_ms = 200 if not len(self._batch) else self._ms_until_due()
+        timeout_ms = int(self._batch.poll_wait_s(writer_free=self._handover.writer_free()) * 1000)
         try:
             polled = self._kafka.poll(timeout_ms=timeout_ms, max_records=max(self._batch.room(), 1))
         except KafkaError as exc:
@@ -201,20 +202,20 @@ class ConsumerLoop:
             self._batch.add(records)
             self._idle.active()
         if polled:
+            self._validate_pending()
             self._kafka_health.records_arrived()
         else:
             self._kafka_health.maybe_probe()
         self._metrics.in_flight.set(len(self._batch) + self._handover.in_writer)
 
-    def _ms_until_due(self) -> int:
-        return max(int((self._batch.max_age_s - self._batch.age_s()) * 1000), 0)
+    def _validate_pending(self) -> None:
+        assignment = self._assignment
+        self._batch.validate_pending(
+            limits=self._limits, expected=assignment.expected, log_start=assignment.log_start
+        )
 
     def _submit(self) -> None:
-        validated = self._batch.validate(
-            limits=self._limits,
-            expected=self._assignment.expected,
-            log_start=self._assignment.log_start,
-        )
+        validated = self._batch.validated()  # every poll's records were validated on arrival
         self._batch.clear()
         records, invalid = len(validated.rows) + len(validated.letters), len(validated.letters)
         if self._breaker.trips_on(validated, records, invalid):

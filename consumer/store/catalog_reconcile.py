@@ -17,8 +17,8 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 from psycopg import sql
 
-from consumer.ingest.batch import Limits
 from consumer.ingest.catalog import decode_catalog
+from consumer.ingest.limits import Limits
 from consumer.ingest.records import SkippedOffsets
 from consumer.ingest.records import install as install_record_reader
 from consumer.store.catalog import DIMENSIONS, Dimension

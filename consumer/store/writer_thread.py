@@ -100,6 +100,10 @@ class WriterThread:
     def wait_idle(self) -> None:
         self._jobs.join()
 
+    def is_free(self) -> bool:
+        """Nothing queued and nothing being written (its result may not be collected yet)."""
+        return self._jobs.unfinished_tasks == 0
+
     def close(self) -> None:
         self._jobs.put(None)
         self._thread.join(timeout=self._retry.shutdown_grace_s + 30)

@@ -21,12 +21,24 @@ touched as (
     from touched_content_items
 ),
 
+-- Only the categories this batch can change are read and re-ranked: those of the pages it
+-- touched, where they are now and where the board had them. The others keep their rows,
+-- so a batch costs what it touched, not the size of the whole board.
+affected_categories as (
+    select category from touched
+    union
+    select leaders.category
+    from content_leaders as leaders
+    inner join touched on leaders.content_id = touched.content_id
+),
+
 board as (
     select
         content_id,
         category,
         actions
     from content_leaders
+    where category in (select category from affected_categories)
 ),
 
 -- The lowest actions on the board per category: a page that was not on it and stays

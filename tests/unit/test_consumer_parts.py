@@ -14,8 +14,9 @@ import pytest
 from kafka.consumer.fetcher import ConsumerRecord
 
 from consumer.deadletters.letters import DeadLetter, dead_letter_headers
-from consumer.ingest.batch import Batch, Limits
+from consumer.ingest.batch import Batch
 from consumer.ingest.decode import Rejection, decode_event
+from consumer.ingest.limits import Limits
 from consumer.store.migrations import MigrationError, discover
 from pulse.backoff import Backoff
 from pulse.contract import TimeWindow
@@ -98,6 +99,30 @@ def test_batch_is_due_when_full() -> None:
     batch.add([_record(0, 2, b"y")])
     assert batch.is_due()
     assert batch.room() == 0
+
+
+def test_a_young_batch_is_due_only_when_the_writer_is_free() -> None:
+    batch = Batch("events", max_records=10, max_age_s=60, max_bytes=1_000_000, min_age_s=0.0)
+    assert not batch.is_due(writer_free=True)  # empty
+    batch.add([_record(0, 1, b"x")])
+    assert batch.is_due(writer_free=True)
+    assert not batch.is_due(writer_free=False)
+    assert batch.s_until_due(writer_free=True) == 0.0
+    assert 59 < batch.s_until_due(writer_free=False) <= 60
+
+
+def test_without_a_minimum_age_a_batch_waits_for_its_maximum_age() -> None:
+    batch = Batch("events", max_records=10, max_age_s=60, max_bytes=1_000_000)
+    batch.add([_record(0, 1, b"x")])
+    assert not batch.is_due(writer_free=True)
+    assert 59 < batch.s_until_due(writer_free=True) <= 60
+
+
+def test_a_minimum_age_above_the_maximum_changes_nothing() -> None:
+    batch = Batch("events", max_records=10, max_age_s=0.0, max_bytes=1_000_000, min_age_s=5.0)
+    batch.add([_record(0, 1, b"x")])
+    assert batch.is_due(writer_free=False)
+    assert batch.s_until_due(writer_free=True) == 0.0
 
 
 def test_dead_letter_headers_explain_the_record() -> None:

@@ -21,9 +21,10 @@ from consumer.deadletters.letters import (
     minimal,
     outgoing,
 )
-from consumer.ingest.batch import Batch, Limits
+from consumer.ingest.batch import Batch
 from consumer.ingest.decode import FieldError, Rejection
 from consumer.ingest.ledger import classify_gap
+from consumer.ingest.limits import Limits
 from consumer.ingest.records import HeaderKey, SkipCause, SkippedOffsets, header_key
 from consumer.store.facts import fact_position
 from consumer.store.faults import Fault, classify, deployment_error

@@ -162,6 +162,9 @@ class FakeWriter:
     def wait_idle(self) -> None:
         pass
 
+    def is_free(self) -> bool:
+        return True  # it writes each batch within submit()
+
     def invalidate_before(self, generation: int) -> None:
         self.invalid_before = generation
 

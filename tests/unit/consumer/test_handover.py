@@ -35,6 +35,9 @@ class FakeWriter:
     def wait_idle(self) -> None:
         pass
 
+    def is_free(self) -> bool:
+        return not self.jobs
+
     def invalidate_before(self, generation: int) -> None:
         self.invalidated_before.append(generation)
 

@@ -77,6 +77,16 @@ def test_every_record_is_stored_or_dead_lettered_once_and_kafka_hears_last() -> 
     assert offsets.stored == kafka.committed_offsets() == {0: 5, 1: 4}
 
 
+def test_a_free_writer_takes_the_batch_at_its_minimum_age_not_its_maximum() -> None:
+    logs = {0: [login() for _ in range(3)]}
+    kafka, (offsets, writer) = FakeKafka(logs), _parts()
+    started = time.monotonic()
+    # A minute of maximum age would trip _drive's guard; the free writer must not wait it.
+    _run(kafka, writer, offsets, batch_max_age_ms=60_000, batch_min_age_ms=0)
+    assert sorted(writer.stored_rows) == _every_offset(logs)
+    assert time.monotonic() - started < MAX_SECONDS
+
+
 def test_a_rebalance_mid_batch_drops_the_open_batch_and_resumes_from_postgresql() -> None:
     logs = {0: [login() for _ in range(6)], 1: [login() for _ in range(4)]}
     kafka, (offsets, writer) = FakeKafka(logs), _parts()
@@ -89,7 +99,7 @@ def test_a_rebalance_mid_batch_drops_the_open_batch_and_resumes_from_postgresql(
             kafka.assign([0, 1])
 
     kafka.on_poll = scenario
-    _run(kafka, writer, offsets, batch_max_age_ms=250)
+    _run(kafka, writer, offsets, batch_max_age_ms=250, batch_min_age_ms=250)
     assert sorted(writer.stored_rows) == _every_offset(logs)  # each once, none lost
     assert offsets.stored == kafka.committed_offsets() == {0: 6, 1: 4}
 
