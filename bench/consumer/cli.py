@@ -181,6 +181,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         exit_when_idle_s=args.exit_when_idle,
         batch_max_records=settings.batch_max_records,
         batch_max_age_ms=settings.batch_max_age_ms,
+        batch_min_age_ms=settings.batch_min_age_ms,
         mean_value_bytes=statistics.median(value_bytes) if value_bytes else None,
         machine=details,
     )

@@ -33,6 +33,7 @@ class Context:
     exit_when_idle_s: float
     batch_max_records: int
     batch_max_age_ms: int
+    batch_min_age_ms: int
     mean_value_bytes: float | None
     machine: dict[str, Any]
     simulated_start: datetime | None = None  # None: the simulated days end now
@@ -53,7 +54,8 @@ def _header(ctx: Context) -> list[str]:
         "",
         machine_line(ctx.machine) + " "
         f"Pulse batches: at most {ctx.batch_max_records:,} records or "
-        f"{ctx.batch_max_age_ms} ms.",
+        f"{ctx.batch_max_age_ms} ms, written from {ctx.batch_min_age_ms} ms when the writer "
+        "is free.",
         "",
     ]
 

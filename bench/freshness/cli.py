@@ -71,6 +71,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         "partitions": args.partitions,
         "batch_max_records": settings.batch_max_records,
         "batch_max_age_ms": settings.batch_max_age_ms,
+        "batch_min_age_ms": settings.batch_min_age_ms,
         "rates": [asdict(r) for r in results],
     }
     md_path, json_path = write_results(

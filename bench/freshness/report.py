@@ -112,7 +112,8 @@ def _notes(results: Sequence[RateResult]) -> list[str]:
         lines.append(
             f"With no other traffic (markers in the 3 s before the producer started, "
             f"{len(idle)} of them) the probe sees p50 {ms(percentile(idle, 50))} ms and max "
-            f"{ms(max(idle))} ms: the floor set by the batch age limit and one transaction."
+            f"{ms(max(idle))} ms: the floor set by the batch's minimum age (a free writer) and "
+            "one transaction."
         )
     target = next((r for r in results if r.rate == TARGET_RATE), None)
     if target is not None and target.p(99) is not None:

@@ -70,7 +70,7 @@ class ConsumerMetrics:
         )
         self.batch_duration = Histogram(
             f"{prefix}_batch_duration_seconds",
-            "Time to validate, dead-letter and write one batch",
+            "Time to dead-letter and write one batch, from when the writer takes it",
             buckets=_SECONDS_BUCKETS,
             registry=registry,
         )
