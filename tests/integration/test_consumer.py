@@ -227,3 +227,31 @@ def test_metrics_are_served_and_move(
     assert 'pulse_records_total{outcome="dead_lettered"} 50.0' in body
     assert "pulse_batch_duration_seconds_count" in body
     assert 'pulse_consumer_lag_records{partition="0"' in body
+
+
+def test_a_free_writer_takes_a_batch_at_its_minimum_age_not_its_maximum(
+    kafka_bootstrap: str, database_url: str, topic_factory: Callable[..., str], tmp_path: Path
+) -> None:
+    # Batches of up to a minute and 2,000 records: 20 records fill neither, so only the
+    # minimum age with a free writer can make them visible within the waits below.
+    topic, dlq = _topics(topic_factory)
+    harness.produce(kafka_bootstrap, topic, harness.make_records(7, 20))
+    consumer = harness.start_consumer(
+        bootstrap=kafka_bootstrap,
+        database_url=database_url,
+        topic=topic,
+        dlq_topic=dlq,
+        group=unique_group(),
+        log_dir=tmp_path,
+        exit_when_idle_s=None,
+        extra=("--batch-max-age-ms", "60000", "--batch-min-age-ms", "50"),
+    )
+    try:
+        harness.wait_for(lambda: harness.fact_count(database_url) == 20, 30, "20 facts")
+        # And again once running: a single event, alone in its batch.
+        harness.produce(kafka_bootstrap, topic, harness.make_records(8, 1))
+        harness.wait_for(lambda: harness.fact_count(database_url) == 21, 15, "the 21st fact")
+    finally:
+        consumer.terminate()
+        exit_code = consumer.wait(30)
+    assert exit_code == 0, consumer.log()[-3000:]
