@@ -142,14 +142,10 @@ class Batch:
         return time.monotonic() - self.started_at if self.records else 0.0
 
     def is_due(self, *, writer_free: bool = False) -> bool:
-        if not self.records:
-            return False
-        age = self.age_s()
-        return (
+        return bool(self.records) and (
             len(self.records) >= self.max_records
             or self.size_bytes >= self.max_bytes
-            or age >= self.max_age_s
-            or (writer_free and self.min_age_s is not None and age >= self.min_age_s)
+            or self.s_until_due(writer_free=writer_free) == 0.0
         )
 
     def s_until_due(self, *, writer_free: bool) -> float:

@@ -69,9 +69,6 @@ class Handover:
         self.in_writer += len(validated.rows) + len(validated.letters)
         self._writer.submit(Job(validated, self.generation))
 
-    def writer_free(self) -> bool:
-        return self._writer.is_free()
-
     def drain(self) -> None:
         """Wait until the writer holds nothing, then act on what it finished."""
         self._writer.wait_idle()

@@ -154,7 +154,7 @@ class ConsumerLoop:
                 self._poll_once()
                 if self._fatal is not None:
                     break
-                if self._batch.is_due(writer_free=self._handover.writer_free()):
+                if self._batch.is_due(writer_free=self._writer.is_free()):
                     self._submit()
                 self._handover.collect()
                 if self._handover.needs_reseek:
@@ -179,7 +179,7 @@ class ConsumerLoop:
             self._writer.close()
 
     def _poll_once(self) -> None:
-        timeout_ms = int(self._batch.poll_wait_s(writer_free=self._handover.writer_free()) * 1000)
+        timeout_ms = int(self._batch.poll_wait_s(writer_free=self._writer.is_free()) * 1000)
         try:
             polled = self._kafka.poll(timeout_ms=timeout_ms, max_records=max(self._batch.room(), 1))
         except KafkaError as exc:

@@ -31,16 +31,28 @@ def _topics(topic_factory: Callable[..., str], partitions: int = 3) -> tuple[str
     return topic_factory("events", partitions), topic_factory("dlq", 1)
 
 
+def _consumer_on(kafka: str, db: str, topic: str, dlq: str, tmp: Path) -> dict[str, Any]:
+    """The harness's arguments for a consumer of the test's topics, in a group of its own."""
+    return {
+        "bootstrap": kafka,
+        "database_url": db,
+        "topic": topic,
+        "dlq_topic": dlq,
+        "group": unique_group(),
+        "log_dir": tmp,
+    }
+
+
 def _run(kafka: str, db: str, topic: str, dlq: str, tmp: Path, **kw: Any) -> None:
-    harness.run_consumer_to_idle(
-        bootstrap=kafka,
-        database_url=db,
-        topic=topic,
-        dlq_topic=dlq,
-        group=unique_group(),
-        log_dir=tmp,
-        **kw,
-    )
+    harness.run_consumer_to_idle(**_consumer_on(kafka, db, topic, dlq, tmp), **kw)
+
+
+def _start(
+    kafka: str, db: str, topic: str, dlq: str, tmp: Path, **kw: Any
+) -> harness.ConsumerProcess:
+    """A consumer that runs until stopped (no idle exit)."""
+    consumer_on = _consumer_on(kafka, db, topic, dlq, tmp)
+    return harness.start_consumer(**consumer_on, exit_when_idle_s=None, **kw)
 
 
 def test_facts_are_the_unique_valid_events_and_rejects_are_dead_lettered(
@@ -198,15 +210,7 @@ def test_metrics_are_served_and_move(
 ) -> None:
     topic, dlq = _topics(topic_factory)
     harness.produce(kafka_bootstrap, topic, harness.make_records(6, 500, invalid_every=10))
-    consumer = harness.start_consumer(
-        bootstrap=kafka_bootstrap,
-        database_url=database_url,
-        topic=topic,
-        dlq_topic=dlq,
-        group=unique_group(),
-        log_dir=tmp_path,
-        exit_when_idle_s=None,
-    )
+    consumer = _start(kafka_bootstrap, database_url, topic, dlq, tmp_path)
     url = f"http://127.0.0.1:{consumer.metrics_port}/metrics"
     scraped: list[str] = []
 
@@ -236,16 +240,10 @@ def test_a_free_writer_takes_a_batch_at_its_minimum_age_not_its_maximum(
     # minimum age with a free writer can make them visible within the waits below.
     topic, dlq = _topics(topic_factory)
     harness.produce(kafka_bootstrap, topic, harness.make_records(7, 20))
-    consumer = harness.start_consumer(
-        bootstrap=kafka_bootstrap,
-        database_url=database_url,
-        topic=topic,
-        dlq_topic=dlq,
-        group=unique_group(),
-        log_dir=tmp_path,
-        exit_when_idle_s=None,
+    consumer = _start(
+        kafka_bootstrap, database_url, topic, dlq, tmp_path,
         extra=("--batch-max-age-ms", "60000", "--batch-min-age-ms", "50"),
-    )
+    )  # fmt: skip
     try:
         harness.wait_for(lambda: harness.fact_count(database_url) == 20, 30, "20 facts")
         # And again once running: a single event, alone in its batch.
