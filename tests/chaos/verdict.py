@@ -65,9 +65,10 @@ def dead_letters(bootstrap: str, dlq_topic: str) -> dict[tuple[int, int], str]:
     return letters
 
 
-def reconcile_exit_code(database_url: str, log_dir: Path) -> int:
+def reconcile_exit_code(bootstrap: str, database_url: str, log_dir: Path) -> int:
+    # The scenario's own broker: the multi-broker cluster is not the stack's.
     result = subprocess.run(
-        consumer_command("reconcile", database_url=database_url),
+        consumer_command("reconcile", database_url=database_url, bootstrap_servers=bootstrap),
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -78,7 +79,7 @@ def reconcile_exit_code(database_url: str, log_dir: Path) -> int:
     return result.returncode
 
 
-def check_database(outcome: Outcome, database_url: str, log_dir: Path) -> None:
+def check_database(outcome: Outcome, bootstrap: str, database_url: str, log_dir: Path) -> None:
     """Fill facts/duplicates/dead letters/drift from the database; reconcile must pass and
     the offsets table must balance: records read = facts + duplicates + dead letters."""
     rows = offsets(database_url)
@@ -92,7 +93,7 @@ def check_database(outcome: Outcome, database_url: str, log_dir: Path) -> None:
         f"{outcome.duplicates} duplicates + {outcome.dead_letters} dead letters",
     )
     outcome.drift = sum(result.drift for result in reconcile_database(database_url))
-    code = reconcile_exit_code(database_url, log_dir)
+    code = reconcile_exit_code(bootstrap, database_url, log_dir)
     outcome.check(code == 0, f"`consumer reconcile` exited {code} (drift {outcome.drift})")
 
 
@@ -106,7 +107,7 @@ def check_against_truth(
     log_dir: Path,
 ) -> None:
     """Everything `check_database` checks, plus equality with the producer's truth."""
-    check_database(outcome, database_url, log_dir)
+    check_database(outcome, bootstrap, database_url, log_dir)
     outcome.events = expected.records
     stored = stored_event_ids(database_url)
     missing = expected.facts - stored

@@ -114,7 +114,7 @@ def run(context: ChaosContext, profile: Profile, *, seed: int = 5) -> Outcome:
     )
     code = consumer.wait(timeout=1800)
     outcome.check(code == 0, f"the consumer exited {code}: see {consumer.log_path}")
-    check_database(outcome, db, logs)
+    check_database(outcome, context.bootstrap, db, logs)
     outcome.check(
         outcome.facts + outcome.duplicates + outcome.dead_letters == len(values),
         f"{len(values)} produced != facts + duplicates + dead letters",

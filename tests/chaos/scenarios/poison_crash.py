@@ -158,7 +158,7 @@ def run(context: ChaosContext, profile: Profile, *, seed: int = 13) -> Outcome:
         outcome.problems.append(f"... and {len(problems) - MAX_PROBLEMS} more problems")
     tracebacks = [c.log_path.name for c in consumers if "Traceback" in c.log()]
     outcome.check(not tracebacks, f"tracebacks in {', '.join(tracebacks)}")
-    code = reconcile_exit_code(db, logs)
+    code = reconcile_exit_code(context.bootstrap, db, logs)
     outcome.check(code == 0, f"`consumer reconcile` exited {code}")
     _ledger_totals(outcome, db, topic)
     outcome.seconds = time.monotonic() - started
