@@ -22,15 +22,15 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 2048
 # Records are generated a chunk at a time, then sent: alternating between the simulator
-# and kafka-python record by record cost a third more CPU per record than running each
-# for a while (measured: 35 vs 26 CPU-microseconds), the interpreter's caches staying warm.
+# and the Kafka client record by record cost a third more CPU per record than running each
+# for a while (measured with kafka-python: 35 vs 26 CPU-microseconds), caches staying warm.
 CHUNK_RECORDS = 1000
 # At a paced rate, a chunk is at most this much time's worth of records, so that live
 # events are not sent long after their occurred_at.
 CHUNK_SECONDS = 0.02
 # Sleeping for less than this is not worth a syscall; the pacer catches up next time.
 MIN_SLEEP_S = 0.002
-# kafka-python retries a send quietly until delivery_timeout_ms (2 minutes): a broker
+# The client retries a send quietly until its delivery timeout (2 minutes): a broker
 # that gives no acknowledgement for this long is said to be away, once.
 ACK_SILENCE_WARN_S = 5.0
 # The final flush waits in slices this long, to say so while the broker stays silent.
@@ -48,7 +48,7 @@ class RunLimits:
     count: int | None = None
     duration_s: float | None = None
     rate: float = 0.0  # records per second; 0 means as fast as Kafka takes them
-    # Longer than kafka-python's delivery_timeout_ms (120 s): by then the client has
+    # Longer than the publisher's delivery timeout (120 s): by then the client has
     # settled every record itself, acknowledged or failed for good, so none is left
     # unknown (a broker that restarts slowly still gets the records through).
     flush_timeout_s: float = 130.0

@@ -1,8 +1,10 @@
 """The security options of every Kafka client Pulse creates (consumer, dead-letter and
-replay producers, admin clients, the simulator): settings in, kafka-python keywords out."""
+replay producers, admin clients, the simulator): settings in, kafka-python keywords out,
+and their librdkafka properties for the simulator's publisher."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,3 +37,23 @@ def kafka_security(settings: Settings) -> dict[str, Any]:
             )
         options["ssl_cafile"] = settings.kafka_ssl_cafile
     return options
+
+
+# kafka-python keyword -> librdkafka property, for the clients built on librdkafka.
+_LIBRDKAFKA_NAMES = {
+    "security_protocol": "security.protocol",
+    "sasl_mechanism": "sasl.mechanism",
+    "sasl_plain_username": "sasl.username",
+    "sasl_plain_password": "sasl.password",
+    "ssl_cafile": "ssl.ca.location",
+}
+
+
+def librdkafka_security(options: Mapping[str, Any]) -> dict[str, str]:
+    """The librdkafka properties of `kafka_security`'s keywords: one source of truth for
+    both clients. Without a CA file, librdkafka probes the system's CA paths, as
+    kafka-python uses the system's default CAs."""
+    unknown = set(options) - set(_LIBRDKAFKA_NAMES)
+    if unknown:
+        raise ValueError(f"no librdkafka property for {sorted(unknown)}")
+    return {_LIBRDKAFKA_NAMES[key]: str(value) for key, value in options.items() if value}

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 
-from kafka.codec import has_lz4
+from confluent_kafka import libversion
 
 from bench.common.cli import run_reporting_errors
 from bench.common.machine import cpu_model
@@ -20,19 +20,13 @@ from pulse.settings import Settings, load_settings
 
 
 def machine() -> dict[str, object]:
-    """What the producer's figures depend on: the CPU, and which codecs run in C."""
-    crc = "C (crc32c package)"
-    try:
-        import crc32c  # noqa: F401, PLC0415
-    except ImportError:
-        crc = "pure Python"
+    """What the producer's figures depend on: the CPU and the client that publishes."""
     return {
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
-        "kafka_python": version("kafka-python"),
-        "record_crc": crc,
-        "lz4_available": has_lz4(),
+        "confluent_kafka": version("confluent-kafka"),
+        "librdkafka": libversion()[0],
     }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pulse.errors import ConfigError
-from pulse.kafka_security import kafka_security
+from pulse.kafka_security import kafka_security, librdkafka_security
 from pulse.settings import load_settings
 
 PASSWORD = "correct-horse-battery"
@@ -43,6 +43,33 @@ def test_sasl_ssl_passes_the_ca_file(tmp_path: Path) -> None:
         kafka_ssl_cafile=str(cafile),
     )
     assert kafka_security(settings)["ssl_cafile"] == str(cafile)
+
+
+def test_librdkafka_gets_the_same_options_under_its_own_names(tmp_path: Path) -> None:
+    cafile = tmp_path / "ca.pem"
+    cafile.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    settings = load_settings(
+        kafka_security_protocol="SASL_SSL",
+        kafka_sasl_mechanism="PLAIN",
+        kafka_sasl_username="pulse",
+        kafka_sasl_password=PASSWORD,
+        kafka_ssl_cafile=str(cafile),
+    )
+    assert librdkafka_security(kafka_security(settings)) == {
+        "security.protocol": "SASL_SSL",
+        "sasl.mechanism": "PLAIN",
+        "sasl.username": "pulse",
+        "sasl.password": PASSWORD,
+        "ssl.ca.location": str(cafile),
+    }
+    assert librdkafka_security(kafka_security(load_settings())) == {
+        "security.protocol": "PLAINTEXT"
+    }
+
+
+def test_an_option_librdkafka_has_no_name_for_is_refused() -> None:
+    with pytest.raises(ValueError, match="ssl_certfile"):
+        librdkafka_security({"security_protocol": "SSL", "ssl_certfile": "client.pem"})
 
 
 def test_a_missing_ca_file_is_a_config_error(tmp_path: Path) -> None:

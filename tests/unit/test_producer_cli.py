@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from kafka.errors import KafkaTimeoutError
@@ -267,16 +267,21 @@ def test_one_defect_ratio_overrides_the_default_for_all() -> None:
 
 
 def test_a_broker_that_stops_taking_records_is_one_error() -> None:
-    class FullBuffer:
-        """send() of a KafkaProducer whose buffer stayed full for max_block_ms."""
+    class FullQueue:
+        """A librdkafka producer whose send queue stays full (the broker took nothing)."""
 
-        def send(self, topic: str, **record: object) -> None:
-            del topic, record
-            raise KafkaTimeoutError("Failed to allocate memory within max_block_ms")
+        def produce(self, *record: object, **callback: object) -> None:
+            del record, callback
+            raise BufferError("Local: Queue full")
+
+        def poll(self, timeout: float) -> int:
+            del timeout
+            return 0
 
     publisher = Publisher.__new__(Publisher)  # no network: only send() is under test
     publisher.topic, publisher.bootstrap_servers, publisher.partitions = "t", "here:9092", 3
+    publisher.max_block_s = 0.2
     publisher._partition_of = {}
-    publisher._producer = FullBuffer()
+    publisher._producer = cast(Any, FullQueue())
     with pytest.raises(ServiceUnavailableError, match="stopped taking records"):
         publisher.send(b"u-1", b"{}")
