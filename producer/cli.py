@@ -7,11 +7,11 @@ import argparse
 import logging
 import random
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from producer.app import ClockChoice, Run, build_run
-from producer.publisher import COMPRESSIONS
+from producer.publisher import COMPRESSIONS, MAX_BATCH_BYTES, MAX_LINGER_MS
 from producer.records import EXPECTED_REASON, Defect
 from pulse.cli_help import setting_option, utc_moment
 from pulse.errors import ConfigError, PulseError
@@ -25,6 +25,19 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type for whole numbers in [low, high] (the producer's client limits)."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
+        return value
+
+    parse.__name__ = "int"  # argparse names the type in its message: "invalid int value"
+    return parse
 
 
 def _ratio(text: str) -> float:
@@ -106,9 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--compression",
         choices=COMPRESSIONS,
         default="auto",
-        help="auto = lz4 if its package is installed, else gzip",
+        help="auto = lz4",
     )
-    tuning.add_argument("--linger-ms", type=int, default=20, metavar="MS")
+    tuning.add_argument(
+        "--linger-ms",
+        type=_int_between(0, MAX_LINGER_MS),
+        default=20,
+        metavar="MS",
+        help="how long a batch waits for more records before it is sent (default 20)",
+    )
     tuning.add_argument(
         "--connect-timeout-ms",
         type=_positive_int,
@@ -116,7 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long to try reaching Kafka before giving up (default 10000)",
     )
     tuning.add_argument(
-        "--batch-size", type=_positive_int, default=256 * 1024, help="bytes per partition batch"
+        "--batch-size",
+        type=_int_between(1, MAX_BATCH_BYTES),
+        default=256 * 1024,
+        help="bytes per partition batch",
     )
     limits = parser.add_argument_group("validation limits (defaults from the settings)")
     setting_option(limits, "--max-event-bytes", "max_event_bytes", type=int, metavar="BYTES")

@@ -32,6 +32,9 @@ DELIVERY_TIMEOUT_MS = 120_000
 # how long each wait inside it lasts.
 MAX_BLOCK_S = 60.0
 QUEUE_FULL_WAIT_S = 0.1
+# librdkafka's ranges for linger.ms and batch.size.
+MAX_LINGER_MS = 900_000
+MAX_BATCH_BYTES = 2_147_483_647
 
 
 def resolve_compression(name: str) -> str | None:
@@ -208,6 +211,11 @@ class Publisher:
         }
         try:
             self._producer = Producer(config)
+        except KafkaException as exc:
+            raise ConfigError(
+                f"the Kafka producer refused its settings: {exc.args[0].str().strip()}."
+            ) from None
+        try:
             metadata = self._producer.list_topics(topic, timeout=bootstrap_timeout_ms / 1000)
         except KafkaException as exc:
             raise _unreachable(bootstrap_servers, exc) from None

@@ -21,7 +21,7 @@ from producer.records import Defect, Record
 from producer.runner import RunLimits, run
 from producer.summary import Summary
 from producer.truth import TruthWriter, read_truth
-from pulse.errors import ServiceUnavailableError
+from pulse.errors import ConfigError, ServiceUnavailableError
 from pulse.settings import Settings
 
 
@@ -285,3 +285,28 @@ def test_a_broker_that_stops_taking_records_is_one_error() -> None:
     publisher._producer = cast(Any, FullQueue())
     with pytest.raises(ServiceUnavailableError, match="stopped taking records"):
         publisher.send(b"u-1", b"{}")
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--linger-ms", "-1"), ("--linger-ms", "900001"), ("--batch-size", "0")]
+)
+def test_a_client_setting_out_of_librdkafka_range_is_refused_by_the_cli(
+    flag: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args([flag, value])
+    assert exited.value.code == 2
+    assert f"argument {flag}: must be between" in capsys.readouterr().err
+
+
+def test_settings_librdkafka_refuses_are_a_config_error_before_any_connection() -> None:
+    refused = r'the Kafka producer refused its settings: .*"batch\.size"'
+    with pytest.raises(ConfigError, match=refused):
+        Publisher(
+            bootstrap_servers="127.0.0.1:1",  # never reached: the settings fail first
+            topic="t",
+            compression="lz4",
+            linger_ms=20,
+            batch_size=-5,
+            max_event_bytes=65_536,
+        )
