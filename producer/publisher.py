@@ -242,12 +242,26 @@ class Publisher:
             partition = self.partition_for(key)
         delivery = Delivery()
         try:
-            self._producer.produce(self.topic, value, key, partition, on_delivery=delivery)
+            self._produce(key, value, partition, delivery)
         except BufferError:
             self._send_when_room(key, value, partition, delivery)
         # Serves the callbacks of the records Kafka answered since (cheap: no waiting).
         self._producer.poll(0)
         return delivery
+
+    def _produce(self, key: bytes, value: bytes, partition: int, delivery: Delivery) -> None:
+        """Queues the record; a record librdkafka refuses at once (too large, say) fails
+        alone, as a delivery error, and the run goes on; a fatal error ends the run."""
+        try:
+            self._producer.produce(self.topic, value, key, partition, on_delivery=delivery)
+        except KafkaException as exc:
+            error = exc.args[0]
+            if error.fatal():
+                raise ServiceUnavailableError(
+                    f"the Kafka producer stopped for good ({error.name()}: {error.str()}). "
+                    "Check the broker's log and run again."
+                ) from None
+            delivery(error, None)
 
     def _send_when_room(self, key: bytes, value: bytes, partition: int, delivery: Delivery) -> None:
         """The send queue is full: wait for Kafka to take some, at most `max_block_s`."""
@@ -255,7 +269,7 @@ class Publisher:
         while True:
             self._producer.poll(QUEUE_FULL_WAIT_S)
             try:
-                self._producer.produce(self.topic, value, key, partition, on_delivery=delivery)
+                self._produce(key, value, partition, delivery)
                 return
             except BufferError:
                 if time.monotonic() >= deadline:

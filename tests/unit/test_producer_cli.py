@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from confluent_kafka import KafkaError, KafkaException
 from kafka.errors import KafkaTimeoutError
 
 from producer.app import ClockChoice, make_simulator
@@ -278,11 +279,7 @@ def test_a_broker_that_stops_taking_records_is_one_error() -> None:
             del timeout
             return 0
 
-    publisher = Publisher.__new__(Publisher)  # no network: only send() is under test
-    publisher.topic, publisher.bootstrap_servers, publisher.partitions = "t", "here:9092", 3
-    publisher.max_block_s = 0.2
-    publisher._partition_of = {}
-    publisher._producer = cast(Any, FullQueue())
+    publisher = _publisher_on(FullQueue())
     with pytest.raises(ServiceUnavailableError, match="stopped taking records"):
         publisher.send(b"u-1", b"{}")
 
@@ -310,3 +307,41 @@ def test_settings_librdkafka_refuses_are_a_config_error_before_any_connection() 
             batch_size=-5,
             max_event_bytes=65_536,
         )
+
+
+class _Refusing:
+    """A librdkafka producer that refuses every record at once with `error`."""
+
+    def __init__(self, error: KafkaError) -> None:
+        self.error = error
+
+    def produce(self, *record: object, **callback: object) -> None:
+        del record, callback
+        raise KafkaException(self.error)
+
+    def poll(self, timeout: float) -> int:
+        del timeout
+        return 0
+
+
+def _publisher_on(producer: object) -> Publisher:
+    publisher = Publisher.__new__(Publisher)  # no network: only send() is under test
+    publisher.topic, publisher.bootstrap_servers, publisher.partitions = "t", "here:9092", 3
+    publisher.max_block_s = 0.2
+    publisher._partition_of = {}
+    publisher._producer = cast(Any, producer)
+    return publisher
+
+
+def test_a_record_librdkafka_refuses_fails_alone_and_the_run_goes_on() -> None:
+    publisher = _publisher_on(_Refusing(KafkaError(KafkaError.MSG_SIZE_TOO_LARGE)))
+    delivery = publisher.send(b"u-1", b"x" * 10)
+    assert delivery.is_done
+    assert delivery.value is None
+    assert str(delivery.exception) == "MSG_SIZE_TOO_LARGE: Broker: Message size too large"
+
+
+def test_a_fatal_producer_error_ends_the_run_with_one_error() -> None:
+    publisher = _publisher_on(_Refusing(KafkaError(KafkaError._FATAL, "fenced", fatal=True)))
+    with pytest.raises(ServiceUnavailableError, match=r"stopped for good \(_FATAL: fenced\)"):
+        publisher.send(b"u-1", b"{}")
