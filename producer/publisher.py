@@ -9,13 +9,15 @@ import socket
 import time
 from collections.abc import Mapping
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
+from confluent_kafka import KafkaError as RdKafkaError
 from confluent_kafka import KafkaException, Producer
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError, KafkaTimeoutError, TopicAlreadyExistsError
 from kafka.partitioner.default import murmur2
 
+from producer.delivery import ClientErrors, ClientLog, Delivery, is_fatal
 from pulse.errors import ConfigError, ServiceUnavailableError
 from pulse.kafka_client import open_client
 from pulse.kafka_security import librdkafka_security
@@ -32,8 +34,10 @@ DELIVERY_TIMEOUT_MS = 120_000
 # how long each wait inside it lasts.
 MAX_BLOCK_S = 60.0
 QUEUE_FULL_WAIT_S = 0.1
-# librdkafka's ranges for linger.ms and batch.size.
-MAX_LINGER_MS = 900_000
+# How often a publisher asks again for a topic the broker does not know yet.
+METADATA_RETRY_S = 0.2
+# librdkafka's ranges for linger.ms (below the delivery timeout) and batch.size.
+MAX_LINGER_MS = DELIVERY_TIMEOUT_MS - 1
 MAX_BATCH_BYTES = 2_147_483_647
 
 
@@ -47,8 +51,10 @@ def resolve_compression(name: str) -> str | None:
     return "lz4" if name == "auto" else name
 
 
-def _unreachable(bootstrap_servers: str, exc: Exception) -> ServiceUnavailableError:
-    if isinstance(exc, KafkaException):
+def _unreachable(bootstrap_servers: str, exc: Exception | RdKafkaError) -> ServiceUnavailableError:
+    if isinstance(exc, RdKafkaError):
+        reason = exc.str()  # librdkafka's last error, e.g. an SSL handshake that failed
+    elif isinstance(exc, KafkaException):
         reason = exc.args[0].str()  # librdkafka's text, e.g. "Local: Timed out"
     elif isinstance(exc, OSError) and exc.strerror:
         reason = exc.strerror
@@ -131,44 +137,6 @@ def ensure_topic(
     return True
 
 
-class DeliveryError(Exception):
-    """Kafka did not take a record: librdkafka's error name and text."""
-
-
-class Acked(NamedTuple):
-    partition: int
-    offset: int
-
-
-class Delivery:
-    """One record's fate, settled by librdkafka's delivery callback (served by `poll` and
-    `flush`); read like kafka-python's future: `is_done`, `exception`, `value`."""
-
-    __slots__ = ("exception", "is_done", "value")
-
-    def __init__(self) -> None:
-        self.is_done = False
-        self.exception: DeliveryError | None = None
-        self.value: Acked | None = None
-
-    def __call__(self, error: Any, message: Any) -> None:
-        if error is not None:
-            self.exception = DeliveryError(f"{error.name()}: {error.str()}")
-        else:
-            self.value = Acked(message.partition(), message.offset())
-        self.is_done = True
-
-
-class _LibrdkafkaLog:
-    """librdkafka's own log lines, at DEBUG: a broker that restarts makes it log an error
-    per reconnect. The user hears of it once, from the runner's watch on the acks, and
-    of every record Kafka refused, in the summary."""
-
-    def log(self, level: int, message: str, *args: Any) -> None:
-        del level
-        logger.debug(message, *args)
-
-
 class Publisher:
     """A librdkafka producer (confluent-kafka) that computes each key's partition once and
     caches it.
@@ -194,6 +162,7 @@ class Publisher:
         self.topic = topic
         self.bootstrap_servers = bootstrap_servers
         self.max_block_s = MAX_BLOCK_S
+        self._errors = ClientErrors()
         config = {
             "bootstrap.servers": bootstrap_servers,
             "client.id": "pulse-producer",
@@ -206,7 +175,8 @@ class Publisher:
             "message.max.bytes": max(MIN_MAX_REQUEST_BYTES, max_event_bytes + 65_536),
             "message.timeout.ms": DELIVERY_TIMEOUT_MS,
             "reconnect.backoff.max.ms": 1000,  # not 10 s: resume soon after a broker restart
-            "logger": _LibrdkafkaLog(),
+            "logger": ClientLog(),
+            "error_cb": self._errors,
             **librdkafka_security(security or {}),
         }
         try:
@@ -215,18 +185,28 @@ class Publisher:
             raise ConfigError(
                 f"the Kafka producer refused its settings: {exc.args[0].str().strip()}."
             ) from None
-        try:
-            metadata = self._producer.list_topics(topic, timeout=bootstrap_timeout_ms / 1000)
-        except KafkaException as exc:
-            raise _unreachable(bootstrap_servers, exc) from None
-        found = metadata.topics.get(topic)
-        if found is None or found.error is not None or not found.partitions:
-            raise ServiceUnavailableError(
-                f"topic {topic!r} has no partitions on {bootstrap_servers}. "
-                "Create it with at least one partition and retry."
-            )
-        self.partitions = len(found.partitions)
+        self.partitions = self._partition_count(bootstrap_timeout_ms / 1000)
         self._partition_of: dict[bytes, int] = {}
+
+    def _partition_count(self, timeout_s: float) -> int:
+        """The topic's partitions, asked until the broker knows them (a topic created a
+        moment ago may have no leader yet) or `timeout_s` has passed."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            left = max(deadline - time.monotonic(), 0.0)
+            try:
+                metadata = self._producer.list_topics(self.topic, timeout=max(left, 0.1))
+            except KafkaException as exc:
+                raise _unreachable(self.bootstrap_servers, self._errors.last or exc) from None
+            found = metadata.topics.get(self.topic)
+            if found is not None and found.error is None and found.partitions:
+                return len(found.partitions)
+            if time.monotonic() >= deadline:
+                raise ServiceUnavailableError(
+                    f"topic {self.topic!r} has no partitions on {self.bootstrap_servers}. "
+                    "Create it with at least one partition and retry."
+                )
+            time.sleep(METADATA_RETRY_S)
 
     def partition_for(self, key: bytes) -> int:
         partition = self._partition_of.get(key)
@@ -247,6 +227,8 @@ class Publisher:
             self._send_when_room(key, value, partition, delivery)
         # Serves the callbacks of the records Kafka answered since (cheap: no waiting).
         self._producer.poll(0)
+        if self._errors.fatal is not None:
+            raise self._stopped(self._errors.fatal)
         return delivery
 
     def _produce(self, key: bytes, value: bytes, partition: int, delivery: Delivery) -> None:
@@ -256,12 +238,15 @@ class Publisher:
             self._producer.produce(self.topic, value, key, partition, on_delivery=delivery)
         except KafkaException as exc:
             error = exc.args[0]
-            if error.fatal():
-                raise ServiceUnavailableError(
-                    f"the Kafka producer stopped for good ({error.name()}: {error.str()}). "
-                    "Check the broker's log and run again."
-                ) from None
+            if is_fatal(error):
+                raise self._stopped(self._errors.fatal or error) from None
             delivery(error, None)
+
+    def _stopped(self, error: RdKafkaError) -> ServiceUnavailableError:
+        return ServiceUnavailableError(
+            f"the Kafka producer stopped for good ({error.name()}: {error.str()}). "
+            "Check the broker's log and run again."
+        )
 
     def _send_when_room(self, key: bytes, value: bytes, partition: int, delivery: Delivery) -> None:
         """The send queue is full: wait for Kafka to take some, at most `max_block_s`."""
@@ -288,5 +273,11 @@ class Publisher:
             raise KafkaTimeoutError(f"{waiting} records not yet acknowledged")
 
     def close(self, timeout_s: float | None = None) -> None:
-        # librdkafka has no close: what is still queued after the flush is dropped with it.
+        """Flushes, then drops what is still queued (the run has counted it as not
+        acknowledged), so that nothing is sent after the run has reported."""
         self._producer.flush(-1 if timeout_s is None else timeout_s)
+        self._producer.purge()
+        self._producer.poll(0)
+        close = getattr(self._producer, "close", None)  # confluent-kafka 2.11 and later
+        if close is not None:
+            close()

@@ -4,6 +4,7 @@ and their librdkafka properties for the simulator's publisher."""
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -51,9 +52,17 @@ _LIBRDKAFKA_NAMES = {
 
 def librdkafka_security(options: Mapping[str, Any]) -> dict[str, str]:
     """The librdkafka properties of `kafka_security`'s keywords: one source of truth for
-    both clients. Without a CA file, librdkafka probes the system's CA paths, as
-    kafka-python uses the system's default CAs."""
+    both clients."""
     unknown = set(options) - set(_LIBRDKAFKA_NAMES)
     if unknown:
         raise ValueError(f"no librdkafka property for {sorted(unknown)}")
-    return {_LIBRDKAFKA_NAMES[key]: str(value) for key, value in options.items() if value}
+    properties = {_LIBRDKAFKA_NAMES[key]: str(value) for key, value in options.items() if value}
+    if options.get("security_protocol") in _TLS_PROTOCOLS and "ssl.ca.location" not in properties:
+        # Without a CA file kafka-python trusts Python's default CAs, which honour
+        # SSL_CERT_FILE and SSL_CERT_DIR; librdkafka with its own OpenSSL would probe a
+        # fixed list of paths instead, and could distrust a broker kafka-python trusts.
+        defaults = ssl.get_default_verify_paths()
+        location = defaults.cafile or defaults.capath
+        if location:
+            properties["ssl.ca.location"] = location
+    return properties

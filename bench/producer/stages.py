@@ -104,11 +104,13 @@ def publish_only(
 
         def action() -> tuple[int, int]:
             try:
-                for key, value in data:
-                    publisher.send(key, value)
+                deliveries = [publisher.send(key, value) for key, value in data]
                 publisher.flush()
             finally:
                 publisher.close()
+            failed = [d.exception for d in deliveries if d.exception is not None]
+            if failed:
+                raise RuntimeError(f"{len(failed)} records failed: {failed[0]}")
             return len(data), sum(len(value) for _, value in data)
 
         return action

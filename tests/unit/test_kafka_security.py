@@ -107,3 +107,16 @@ def test_the_password_is_hidden_in_every_printed_form_of_the_settings() -> None:
     )
     for text in (repr(settings), str(settings), settings.model_dump_json()):
         assert PASSWORD not in text
+
+
+def test_tls_without_a_ca_file_gives_librdkafka_the_cas_python_trusts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = tmp_path / "company-ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))  # as kafka-python would honour it
+    settings = load_settings(kafka_security_protocol="SSL")
+    assert librdkafka_security(kafka_security(settings)) == {
+        "security.protocol": "SSL",
+        "ssl.ca.location": str(bundle),
+    }

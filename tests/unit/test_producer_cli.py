@@ -16,6 +16,7 @@ from kafka.errors import KafkaTimeoutError
 
 from producer.app import ClockChoice, make_simulator
 from producer.cli import EXIT_FAILED, EXIT_USAGE, _defect_ratio, build_parser, main
+from producer.delivery import ClientErrors
 from producer.faults import FaultPlan
 from producer.publisher import Publisher
 from producer.records import Defect, Record
@@ -285,7 +286,8 @@ def test_a_broker_that_stops_taking_records_is_one_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("flag", "value"), [("--linger-ms", "-1"), ("--linger-ms", "900001"), ("--batch-size", "0")]
+    ("flag", "value"),
+    [("--linger-ms", "-1"), ("--linger-ms", "120000"), ("--batch-size", "0")],
 )
 def test_a_client_setting_out_of_librdkafka_range_is_refused_by_the_cli(
     flag: str, value: str, capsys: pytest.CaptureFixture[str]
@@ -329,19 +331,48 @@ def _publisher_on(producer: object) -> Publisher:
     publisher.topic, publisher.bootstrap_servers, publisher.partitions = "t", "here:9092", 3
     publisher.max_block_s = 0.2
     publisher._partition_of = {}
+    publisher._errors = ClientErrors()
     publisher._producer = cast(Any, producer)
     return publisher
 
 
 def test_a_record_librdkafka_refuses_fails_alone_and_the_run_goes_on() -> None:
-    publisher = _publisher_on(_Refusing(KafkaError(KafkaError.MSG_SIZE_TOO_LARGE)))
+    # What confluent-kafka's produce() raises for a record above message.max.bytes.
+    too_large = KafkaError(
+        KafkaError.MSG_SIZE_TOO_LARGE, "Unable to produce message: Broker: Message size too large"
+    )
+    publisher = _publisher_on(_Refusing(too_large))
     delivery = publisher.send(b"u-1", b"x" * 10)
     assert delivery.is_done
     assert delivery.value is None
-    assert str(delivery.exception) == "MSG_SIZE_TOO_LARGE: Broker: Message size too large"
+    assert str(delivery.exception) == (
+        "MSG_SIZE_TOO_LARGE: Unable to produce message: Broker: Message size too large"
+    )
 
 
 def test_a_fatal_producer_error_ends_the_run_with_one_error() -> None:
-    publisher = _publisher_on(_Refusing(KafkaError(KafkaError._FATAL, "fenced", fatal=True)))
+    # produce() reports a fatal error as a plain _FATAL error: its fatal() is False.
+    publisher = _publisher_on(_Refusing(KafkaError(KafkaError._FATAL, "fenced")))
     with pytest.raises(ServiceUnavailableError, match=r"stopped for good \(_FATAL: fenced\)"):
+        publisher.send(b"u-1", b"{}")
+
+
+def test_a_fatal_error_librdkafka_reports_on_its_own_ends_the_run_at_the_next_send() -> None:
+    class Fenced(_Refusing):
+        """Takes the record, then reports a fatal error through error_cb on poll."""
+
+        def __init__(self, publisher: Publisher) -> None:
+            self.publisher = publisher
+
+        def produce(self, *record: object, **callback: object) -> None:
+            del record, callback
+
+        def poll(self, timeout: float) -> int:
+            del timeout
+            self.publisher._errors(KafkaError(KafkaError._FATAL, "epoch fenced", fatal=True))
+            return 0
+
+    publisher = _publisher_on(None)
+    publisher._producer = cast(Any, Fenced(publisher))
+    with pytest.raises(ServiceUnavailableError, match=r"\(_FATAL: epoch fenced\)"):
         publisher.send(b"u-1", b"{}")
