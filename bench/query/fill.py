@@ -21,7 +21,8 @@ from consumer.ingest.batch import Batch, ValidatedBatch
 from consumer.ingest.limits import Limits
 from consumer.store.migrations import migrate
 from consumer.store.partitions import EventPartitions, PartitionSpan
-from consumer.store.writer import WriteResult, prepare_connection, write_batch
+from consumer.store.sinks import EventSink
+from consumer.store.writer import WriteResult, prepare_connection
 from producer.app import ClockChoice, make_simulator
 from producer.faults import FaultPlan
 from pulse.settings import Settings
@@ -94,7 +95,8 @@ class _Filler:
         self._facts = 0
         self._expected: int | None = None  # the offset PostgreSQL holds for the partition
         # The weekly partitions of `events` seen so far, as the consumer keeps them.
-        self._partitions = EventPartitions(PartitionSpan.from_settings(settings))
+        # The consumer's own sink: its partitions, and its vacuum of the staging tables.
+        self._sink = EventSink(partitions=EventPartitions(PartitionSpan.from_settings(settings)))
         self._result = FillResult(records=0, facts=0, seconds=0.0)
 
     def run(self, stream: Any) -> FillResult:
@@ -140,14 +142,7 @@ class _Filler:
         return writer.submit(self._write, validated)
 
     def _write(self, validated: ValidatedBatch) -> WriteResult:
-        return write_batch(
-            self._conn,
-            TOPIC,
-            validated.rows,
-            validated.slices,
-            call_rows=validated.call_rows,
-            partitions=self._partitions,
-        )
+        return self._sink.write(self._conn, TOPIC, validated)
 
     def _collect(self, pending: Future[WriteResult]) -> None:
         self._facts += pending.result().facts_stored

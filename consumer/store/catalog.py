@@ -94,7 +94,7 @@ def write_catalog_rows(
     conn: psycopg.Connection[Any], rows: Sequence[tuple[Any, ...]]
 ) -> tuple[dict[int, int], dict[str, int]]:
     """The versions of `rows`, inside the caller's transaction, with the staging table
-    empty on entry; returns the versions inserted by partition and by entity type."""
+    empty on entry and on return; returns the versions inserted by partition and by entity type."""
     if not rows:
         return {}, {}
     copy_rows(conn, _COPY_CATALOG, CATALOG_TYPES, rows)
@@ -108,4 +108,5 @@ def write_catalog_rows(
             by_partition[int(partition)] += int(count)
             by_type[dimension.entity_type.value] += int(count)
         conn.execute(close_versions(dimension), {"entity_type": dimension.entity_type.value})
+    conn.execute(load_sql("consumer/clear_staging"))
     return dict(by_partition), dict(by_type)

@@ -16,6 +16,7 @@ from consumer.ingest.batch import ValidatedBatch
 from consumer.store.catalog import write_catalog_batch, write_catalog_rows
 from consumer.store.facts import fact_position
 from consumer.store.partitions import EventPartitions
+from consumer.store.staging import StagingTables
 from consumer.store.writer import WriteResult, write_batch, write_rows
 
 
@@ -40,11 +41,12 @@ class EventSink:
     with_aggregates: bool = True
     # Which weekly partitions of `events` exist, kept across batches and reconnects.
     partitions: EventPartitions = field(default_factory=EventPartitions)
+    staging: StagingTables = field(default_factory=StagingTables)
 
     def write(
         self, conn: psycopg.Connection[Any], topic: str, batch: ValidatedBatch
     ) -> WriteResult:
-        return write_batch(
+        result = write_batch(
             conn,
             topic,
             batch.rows,
@@ -53,6 +55,8 @@ class EventSink:
             with_aggregates=self.with_aggregates,
             partitions=self.partitions,
         )
+        self.staging.written(conn, len(batch.rows))
+        return result
 
     def write_part(
         self, conn: psycopg.Connection[Any], batch: ValidatedBatch, indexes: Sequence[int]
@@ -73,10 +77,14 @@ class EventSink:
 class CatalogSink:
     """The versions of the catalog's dimensions."""
 
+    staging: StagingTables = field(default_factory=StagingTables)
+
     def write(
         self, conn: psycopg.Connection[Any], topic: str, batch: ValidatedBatch
     ) -> WriteResult:
-        return write_catalog_batch(conn, topic, batch.rows, batch.slices)
+        result = write_catalog_batch(conn, topic, batch.rows, batch.slices)
+        self.staging.written(conn, len(batch.rows))
+        return result
 
     def write_part(
         self, conn: psycopg.Connection[Any], batch: ValidatedBatch, indexes: Sequence[int]

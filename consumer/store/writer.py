@@ -119,7 +119,8 @@ def write_rows(
     with_aggregates: bool,
 ) -> tuple[dict[int, int], dict[str, int]]:
     """Facts and aggregates of `rows`, inside the caller's transaction, with the staging
-    tables empty on entry; returns the facts inserted by partition and by event type."""
+    tables empty on entry and on return; returns the facts inserted by partition and by
+    event type."""
     if not rows:
         return {}, {}
     copy_rows(conn, _COPY_FACTS, FACT_TYPES, rows)
@@ -128,7 +129,9 @@ def write_rows(
     if with_aggregates:
         copy_rows(conn, _COPY_CALLS, CALL_TYPES, call_rows)
         apply_aggregates(conn)
-    return _inserted_counts(conn)
+    counts = _inserted_counts(conn)
+    conn.execute(load_sql("consumer/clear_staging"))
+    return counts
 
 
 def copy_rows(

@@ -1,5 +1,6 @@
--- Empty the staging tables inside a transaction (they empty themselves at commit): each
--- attempt of the search for the records PostgreSQL refuses starts from nothing.
+-- Empty the staging tables, inside the batch's transaction: at the end of every batch (so
+-- the next one finds them empty), and before each attempt of the search for the records
+-- PostgreSQL refuses.
 delete from inserted_events;
 delete from incoming_calls;
 delete from touched_content_items;

@@ -1,5 +1,5 @@
 -- Per-connection staging table for the enriched support calls of a batch
--- (`consumer/calls/rows.py`); emptied at commit like `inserted_events`.
+-- (`consumer/calls/rows.py`); emptied before commit like `inserted_events`.
 create temporary table if not exists incoming_calls (
     event_id uuid not null,
     source_partition integer not null,
@@ -12,4 +12,4 @@ create temporary table if not exists incoming_calls (
     sentiment text not null,
     sentiment_score integer not null,
     rules_version integer not null
-) on commit delete rows;
+);

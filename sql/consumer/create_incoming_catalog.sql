@@ -1,6 +1,6 @@
 -- Per-connection staging table that each catalog batch is COPYed into, one row per valid
 -- record: the entity, the version's start, and the attributes of every entity type (each
--- type fills its own); emptied at commit.
+-- type fills its own); emptied before commit like `inserted_events`.
 create temporary table if not exists incoming_catalog (
     entity_type text not null,
     entity_id text not null,
@@ -22,4 +22,4 @@ create temporary table if not exists incoming_catalog (
     source_topic text not null,
     source_partition integer not null,
     source_offset bigint not null
-) on commit delete rows;
+);
