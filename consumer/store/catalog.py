@@ -15,6 +15,7 @@ from psycopg import sql
 
 from consumer.ingest.ledger import PartitionSlice
 from consumer.store.catalog_rows import CATALOG_COLUMNS, CATALOG_TYPES
+from consumer.store.staging import emptying_statement
 from consumer.store.writer import WriteResult, copy_rows, write_ledgered
 from pulse.contract import EntityType
 from pulse.sqlfiles import load_sql
@@ -108,5 +109,5 @@ def write_catalog_rows(
             by_partition[int(partition)] += int(count)
             by_type[dimension.entity_type.value] += int(count)
         conn.execute(close_versions(dimension), {"entity_type": dimension.entity_type.value})
-    conn.execute(load_sql("consumer/clear_staging"))
+    conn.execute(emptying_statement(len(rows)))
     return dict(by_partition), dict(by_type)

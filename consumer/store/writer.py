@@ -18,6 +18,7 @@ from consumer.ingest.records import SkipCause
 from consumer.store.aggregates import apply_aggregates
 from consumer.store.facts import FACT_COLUMNS, FACT_TYPES
 from consumer.store.partitions import EventPartitions
+from consumer.store.staging import emptying_statement
 from pulse.errors import PulseError
 from pulse.sqlfiles import load_sql
 
@@ -130,7 +131,7 @@ def write_rows(
         copy_rows(conn, _COPY_CALLS, CALL_TYPES, call_rows)
         apply_aggregates(conn)
     counts = _inserted_counts(conn)
-    conn.execute(load_sql("consumer/clear_staging"))
+    conn.execute(emptying_statement(len(rows)))
     return counts
 
 

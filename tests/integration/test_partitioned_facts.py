@@ -19,12 +19,14 @@ from typing import Any
 import psycopg
 import pytest
 from confluent_kafka import Producer
+from psycopg import sql
 
 from consumer.ingest.ledger import PartitionSlice
 from consumer.store.facts import fact_row
 from consumer.store.migrations import migrate
 from consumer.store.partitions import EventPartitions, week_start
 from consumer.store.reconcile import reconcile
+from consumer.store.staging import VACUUM_AFTER_ROWS
 from consumer.store.writer import prepare_connection, write_batch
 from pulse.contract import EVENT_ADAPTER
 from pulse.sqlfiles import load_sql
@@ -34,6 +36,8 @@ from tests.integration import harness
 pytestmark = pytest.mark.integration
 
 NOW = datetime.now(UTC)
+
+STAGING_TABLES = ("inserted_events", "touched_content_items", "incoming_calls", "incoming_catalog")
 
 
 def _event(user: str, at: datetime, event_id: str | None = None) -> dict[str, Any]:
@@ -280,3 +284,24 @@ def test_retention_on_an_unmigrated_database_says_to_migrate(database_url: str) 
         cwd=harness.REPO, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     harness.assert_one_clear_error(result, "python -m consumer migrate")
+
+
+@pytest.mark.parametrize("count", [3, VACUUM_AFTER_ROWS], ids=["small-deleted", "large-truncated"])
+def test_a_batch_leaves_the_staging_tables_empty_for_the_next(
+    migrated_connection: psycopg.Connection[Any], count: int
+) -> None:
+    start = NOW - timedelta(hours=2)
+    first = [_event(f"u-{i % 50}", start + timedelta(milliseconds=i)) for i in range(count)]
+    _write(migrated_connection, first, 0)
+    for table in STAGING_TABLES:
+        left = migrated_connection.execute(
+            sql.SQL("select count(*) from {}").format(sql.Identifier(table))
+        ).fetchone()
+        assert left == (0,), table
+    _write(migrated_connection, [_event("u-late", start + timedelta(hours=1))], count)
+    stored = migrated_connection.execute("select count(*) from events").fetchone()
+    assert stored == (count + 1,)
+    counted = migrated_connection.execute(
+        "select sum(event_count)::int from event_counts_per_minute"
+    ).fetchone()
+    assert counted == (count + 1,)
