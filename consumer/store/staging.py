@@ -26,11 +26,15 @@ logger = logging.getLogger(__name__)
 VACUUM_AFTER_ROWS = 5_000
 
 
+def _truncated(rows: int) -> bool:
+    """Whether a batch of `rows` truncates the staging tables rather than deleting."""
+    return rows >= VACUUM_AFTER_ROWS
+
+
 def emptying_statement(rows: int) -> str:
     """What empties the staging tables at the end of a batch of `rows`, inside its
     transaction."""
-    large = rows >= VACUUM_AFTER_ROWS
-    return load_sql("consumer/truncate_staging" if large else "consumer/clear_staging")
+    return load_sql("consumer/truncate_staging" if _truncated(rows) else "consumer/clear_staging")
 
 
 @dataclass(slots=True)
@@ -41,7 +45,7 @@ class StagingTables:
 
     def written(self, conn: psycopg.Connection[Any], rows: int) -> None:
         """After a batch of `rows` committed: vacuum the staging tables when due."""
-        if rows >= VACUUM_AFTER_ROWS:
+        if _truncated(rows):
             return  # truncated (`emptying_statement`): no deleted rows left behind
         self.rows_since_vacuum += rows
         if self.rows_since_vacuum < VACUUM_AFTER_ROWS:

@@ -14,6 +14,14 @@ from pulse.settings import load_settings
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture
+def cafile(tmp_path: Path) -> Path:
+    """A CA file that exists (its content is never parsed here)."""
+    path = tmp_path / "ca.pem"
+    path.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    return path
+
+
 def test_plaintext_by_default_gives_only_the_protocol() -> None:
     assert kafka_security(load_settings()) == {"security_protocol": "PLAINTEXT"}
 
@@ -33,9 +41,7 @@ def test_sasl_gives_mechanism_and_credentials() -> None:
     }
 
 
-def test_sasl_ssl_passes_the_ca_file(tmp_path: Path) -> None:
-    cafile = tmp_path / "ca.pem"
-    cafile.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+def test_sasl_ssl_passes_the_ca_file(cafile: Path) -> None:
     settings = load_settings(
         kafka_security_protocol="SASL_SSL",
         kafka_sasl_username="pulse",
@@ -45,9 +51,7 @@ def test_sasl_ssl_passes_the_ca_file(tmp_path: Path) -> None:
     assert kafka_security(settings)["ssl_cafile"] == str(cafile)
 
 
-def test_librdkafka_gets_the_same_options_under_its_own_names(tmp_path: Path) -> None:
-    cafile = tmp_path / "ca.pem"
-    cafile.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+def test_librdkafka_gets_the_same_options_under_its_own_names(cafile: Path) -> None:
     settings = load_settings(
         kafka_security_protocol="SASL_SSL",
         kafka_sasl_mechanism="PLAIN",
