@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from dataclasses import dataclass
 from functools import partial
@@ -92,6 +93,10 @@ def run(settings: Settings, options: LoopOptions) -> int:
         # Handlers first: a stop asked for once "consuming" is logged is a clean stop.
         _install_signal_handlers(*loops)
         settle_for_streaming()
+        # The main thread validates without pause; the writer thread wants the lock back
+        # after every PostgreSQL round trip, and waited up to the whole interval each time
+        # (drains of 300,000 events: 27,000 events/s at Python's 5 ms, 31,000 at 0.2 ms).
+        sys.setswitchinterval(settings.thread_switch_interval_ms / 1000)
         for stream in streams:
             logger.info(
                 "consuming",

@@ -141,6 +141,14 @@ class Settings(BaseSettings):
         "(at most BATCH_MAX_AGE_MS): low latency when the load is light, larger batches "
         "when the writer is busy",
     )
+    thread_switch_interval_ms: float = Field(
+        0.2,
+        gt=0,
+        le=100,
+        description="How long a consumer thread may hold Python's interpreter lock while "
+        "another waits for it (Python's default is 5 ms): short, so that the writer thread "
+        "takes it back at once after each PostgreSQL round trip",
+    )
     aggregates_enabled: bool = Field(
         True,
         description="Maintain the aggregates with the facts; false only for benchmarks "

@@ -1,10 +1,13 @@
 """Publishes a batch's dead letters and waits for Kafka's acknowledgement; a letter the
-topic refuses as shaped goes again as a minimal one."""
+topic refuses as shaped goes again as a minimal one. The writer has them published on the
+publisher's own thread while the batch's transaction runs (`start`), and commits only
+once they are acknowledged."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import MutableSequence, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from kafka import KafkaProducer
@@ -22,6 +25,25 @@ class DeadLetterTopicError(PulseError, RuntimeError):
 
 def _retriable(exc: BaseException) -> bool:
     return isinstance(exc, KafkaTimeoutError) or bool(getattr(exc, "retriable", False))
+
+
+class Sending:
+    """A batch's dead letters being published while its transaction runs."""
+
+    def __init__(self, future: Future[None] | None) -> None:
+        self._future = future
+
+    def wait(self) -> None:
+        """Until every letter is acknowledged; raises what `publish` raised. The
+        transaction calls it just before it commits (DESIGN.md, point 6)."""
+        if self._future is not None:
+            self._future.result()
+
+    def settle(self) -> None:
+        """Until the publishing has ended, whatever its outcome: the letters it could not
+        send stay unacknowledged for the next try, and two tries never overlap."""
+        if self._future is not None:
+            wait([self._future])
 
 
 class DeadLetterPublisher:
@@ -55,6 +77,16 @@ class DeadLetterPublisher:
             **kafka_config,
         )
         self._max_bytes = int(self._producer.config["max_request_size"])
+        # kafka-python builds each record in the sending thread (about 50 µs per letter):
+        # on a thread of its own that work overlaps the batch's transaction instead of
+        # preceding it (a seventh of the writer's time with 5% invalid records).
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulse-dead-letters")
+
+    def start(self, letters: Sequence[DeadLetter], acked: MutableSequence[bool]) -> Sending:
+        """`publish` on the publisher's thread; `Sending.wait` for its outcome."""
+        if all(acked):
+            return Sending(None)
+        return Sending(self._thread.submit(self.publish, letters, acked))
 
     def publish(
         self,
@@ -127,4 +159,5 @@ class DeadLetterPublisher:
         )
 
     def close(self) -> None:
+        self._thread.shutdown(wait=True)
         self._producer.close(timeout=10)

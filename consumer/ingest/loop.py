@@ -3,7 +3,7 @@ thread, which dead-letters the rejects and writes the rest in one PostgreSQL tra
 with the offsets; then tell Kafka.
 
 The order that makes delivery exactly-once in effect:
-1. publish dead letters and wait for acks=all: a record is never skipped unrecorded;
+1. publish dead letters (during step 2), acknowledged (acks=all) before it commits;
 2. commit facts, aggregates and next offsets in ONE database transaction: the database
    is the only source of truth for where each partition resumes;
 3. only then commit the same offsets to Kafka, which serve lag monitoring alone.

@@ -5,7 +5,7 @@ in the same transaction as the next offset and ledger of each catalog partition.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -84,11 +84,15 @@ def write_catalog_batch(
     topic: str,
     rows: Sequence[tuple[Any, ...]],
     slices: Sequence[PartitionSlice],
+    *,
+    before_commit: Callable[[], None] | None = None,
 ) -> WriteResult:
     """One transaction; raises StaleOffsetsError (rolled back) if offsets moved under us.
     The ledger's facts of a catalog partition are the versions it stored; a re-delivered
-    version counts as a duplicate."""
-    return write_ledgered(conn, topic, slices, lambda: write_catalog_rows(conn, rows))
+    version counts as a duplicate. `before_commit` as in `write_ledgered`."""
+    return write_ledgered(
+        conn, topic, slices, lambda: write_catalog_rows(conn, rows), before_commit=before_commit
+    )
 
 
 def write_catalog_rows(

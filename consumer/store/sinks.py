@@ -6,7 +6,7 @@ refuses are searched for."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,9 +22,14 @@ from consumer.store.writer import WriteResult, write_batch, write_rows
 
 class Sink(Protocol):
     def write(
-        self, conn: psycopg.Connection[Any], topic: str, batch: ValidatedBatch
+        self,
+        conn: psycopg.Connection[Any],
+        topic: str,
+        batch: ValidatedBatch,
+        before_commit: Callable[[], None] | None = None,
     ) -> WriteResult:
-        """The batch's rows and the next offsets of its partitions, in one transaction."""
+        """The batch's rows and the next offsets of its partitions, in one transaction;
+        `before_commit` runs last inside it (the writer waits there for the dead letters)."""
         ...
 
     def write_part(
@@ -44,7 +49,11 @@ class EventSink:
     staging: StagingTables = field(default_factory=StagingTables)
 
     def write(
-        self, conn: psycopg.Connection[Any], topic: str, batch: ValidatedBatch
+        self,
+        conn: psycopg.Connection[Any],
+        topic: str,
+        batch: ValidatedBatch,
+        before_commit: Callable[[], None] | None = None,
     ) -> WriteResult:
         result = write_batch(
             conn,
@@ -54,6 +63,7 @@ class EventSink:
             call_rows=batch.call_rows,
             with_aggregates=self.with_aggregates,
             partitions=self.partitions,
+            before_commit=before_commit,
         )
         self.staging.written(conn, len(batch.rows))
         return result
@@ -80,9 +90,15 @@ class CatalogSink:
     staging: StagingTables = field(default_factory=StagingTables)
 
     def write(
-        self, conn: psycopg.Connection[Any], topic: str, batch: ValidatedBatch
+        self,
+        conn: psycopg.Connection[Any],
+        topic: str,
+        batch: ValidatedBatch,
+        before_commit: Callable[[], None] | None = None,
     ) -> WriteResult:
-        result = write_catalog_batch(conn, topic, batch.rows, batch.slices)
+        result = write_catalog_batch(
+            conn, topic, batch.rows, batch.slices, before_commit=before_commit
+        )
         self.staging.written(conn, len(batch.rows))
         return result
 

@@ -76,12 +76,14 @@ def write_batch(
     call_rows: Sequence[tuple[Any, ...]] | None = None,
     with_aggregates: bool = True,
     partitions: EventPartitions | None = None,
+    before_commit: Callable[[], None] | None = None,
 ) -> WriteResult:
     """One transaction; raises StaleOffsetsError (rolled back) if offsets moved under us.
 
     `call_rows` are the enriched support calls among `rows` (`Batch.validate` makes them);
     None derives them here, so no writer can store a call without its enrichment.
-    `partitions` knows which weeks of `events` exist (None: ask the database each time)."""
+    `partitions` knows which weeks of `events` exist (None: ask the database each time).
+    `before_commit` runs last inside the transaction (see `write_ledgered`)."""
     if call_rows is None:
         call_rows = call_rows_from_facts(rows) if with_aggregates else ()
     calls = call_rows
@@ -89,7 +91,11 @@ def write_batch(
     # exclusively, which the batch transaction must not hold while it writes.
     (partitions or EventPartitions()).ensure_for_rows(conn, rows)
     return write_ledgered(
-        conn, topic, slices, lambda: write_rows(conn, rows, calls, with_aggregates=with_aggregates)
+        conn,
+        topic,
+        slices,
+        lambda: write_rows(conn, rows, calls, with_aggregates=with_aggregates),
+        before_commit=before_commit,
     )
 
 
@@ -98,15 +104,22 @@ def write_ledgered(
     topic: str,
     slices: Sequence[PartitionSlice],
     write: Callable[[], tuple[dict[int, int], dict[str, int]]],
+    *,
+    before_commit: Callable[[], None] | None = None,
 ) -> WriteResult:
     """One transaction: lock and check the offsets this consumer expects, `write` the
     batch's rows (returning what it stored by partition and by type), and store the next
-    offsets with the ledger. Raises StaleOffsetsError (rolled back) if offsets moved."""
+    offsets with the ledger. Raises StaleOffsetsError (rolled back) if offsets moved.
+
+    `before_commit` runs last, inside the transaction: the writer waits there for the
+    batch's dead letters to be acknowledged, and what it raises rolls the batch back."""
     ordered = sorted(slices, key=lambda s: s.partition)
     with conn.transaction():
         _check_expected_offsets(conn, topic, ordered)
         stored_by_partition, stored_by_type = write()
         _store_offsets(conn, topic, ordered, stored_by_partition)
+        if before_commit is not None:
+            before_commit()
     stored = sum(stored_by_partition.values())
     valid = sum(s.valid for s in ordered)
     return WriteResult(stored, valid - stored, stored_by_type)

@@ -1,7 +1,7 @@
-"""The writing half of the consumer: a thread that publishes a batch's dead letters and
-commits its database transaction, while the Kafka thread polls and validates the next
-batch. At most one batch waits while one is written, which bounds memory and slows the
-poller down when the database is slow (backpressure)."""
+"""The writing half of the consumer: a thread that commits a batch's database transaction
+once its dead letters (published meanwhile) are acknowledged, while the Kafka thread polls
+and validates the next batch. At most one batch waits while one is written, which bounds
+memory and slows the poller down when the database is slow (backpressure)."""
 
 from __future__ import annotations
 
@@ -153,18 +153,22 @@ class WriterThread:
         become dead letters and the rest is written again. Each round removes at least one
         row or raises, so this ends."""
         while True:
-            # Dead letters first, acknowledged (acks=all), before the transaction that
-            # moves the offsets past them: a crash in between re-sends them, never skips
-            # them. Letters acknowledged in an earlier try are not sent again.
-            if not all(batch.acked):
-                self._dlq.publish(batch.letters, batch.acked)
+            # Dead letters are sent while the transaction runs, and it commits only once
+            # Kafka acknowledged them (acks=all): a crash in between re-sends them, never
+            # skips them. Letters acknowledged in an earlier try are not sent again.
+            letters = self._dlq.start(batch.letters, batch.acked)
             started = time.perf_counter()
             try:
-                result = self._sink.write(self._db.connection(), self._topic, batch)
+                result = self._sink.write(
+                    self._db.connection(), self._topic, batch, before_commit=letters.wait
+                )
             except psycopg.Error as exc:
+                letters.settle()
                 if classify(exc) is not Fault.RECORD or not self._reject_refused(batch, exc):
                     raise
                 continue
+            finally:
+                letters.settle()
             self._metrics.db_transaction_duration.observe(time.perf_counter() - started)
             return result
 

@@ -1,0 +1,105 @@
+"""Dead letters are published while the batch's transaction runs, and the transaction
+commits only once Kafka has acknowledged them (DESIGN.md, point 6): against the real
+broker and database, a dead-letter topic that refuses every letter leaves nothing of the
+batch committed, and once it takes them, nothing is lost."""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from kafka import KafkaProducer
+from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, NewTopic
+
+from tests.commands import unique_group
+from tests.integration import harness
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+# Smaller than any dead letter, even the minimal one (its pulse.* headers alone are
+# several hundred bytes).
+REFUSING_MAX_MESSAGE_BYTES = "300"
+
+
+@pytest.fixture
+def admin(kafka_bootstrap: str) -> Iterator[KafkaAdminClient]:
+    client = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="pulse-letter-tests")
+    yield client
+    client.close()
+
+
+def _topic(admin: KafkaAdminClient, prefix: str, **configs: str) -> str:
+    name = f"{prefix}.{uuid.uuid4().hex[:12]}"
+    admin.create_topics([NewTopic(name, 1, 1, topic_configs=configs)])
+    return name
+
+
+def _ledger(url: str, topic: str) -> list[tuple[int, ...]]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "select next_offset, facts_stored, duplicates, dead_lettered"
+            " from partition_offsets where topic = %s",
+            (topic,),
+        ).fetchall()
+    return [tuple(int(v) for v in row) for row in rows]
+
+
+def _stored_ids(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        return {str(row[0]) for row in conn.execute("select event_id from events")}
+
+
+def test_a_batch_commits_only_once_its_dead_letters_are_acknowledged(
+    tmp_path: Path, kafka_bootstrap: str, database_url: str, admin: KafkaAdminClient
+) -> None:
+    topic = _topic(admin, "letters.commit")
+    dlq = _topic(admin, "letters.commit.dlq", **{"max.message.bytes": REFUSING_MAX_MESSAGE_BYTES})
+    rng = random.Random(21)
+    events = [harness.valid_event(rng) for _ in range(5)]
+    values = [json.dumps(e).encode() for e in events[:2]] + [b'{"event_type": "page_view",']
+    values += [json.dumps(e).encode() for e in events[2:]]
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    for value in values:  # one batch: five valid events around one broken record
+        producer.send(topic, key=b"user-1", value=value)
+    producer.flush()
+    producer.close()
+    args = {
+        "bootstrap": kafka_bootstrap,
+        "database_url": database_url,
+        "topic": topic,
+        "dlq_topic": dlq,
+        "group": unique_group(),
+        "log_dir": tmp_path,
+    }
+
+    refused = harness.start_consumer(**args)
+    assert refused.wait(120) == 1
+    log = refused.log()
+    assert "Traceback" not in log, log[-3000:]
+    errors = [line for line in log.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, log[-3000:]
+    assert dlq in errors[0] and "max.message.bytes" in errors[0], errors[0]
+    # The transaction waited for the letter: none of the batch's valid events, and no
+    # offset past the broken record, was committed.
+    assert _stored_ids(database_url) == set()
+    assert _ledger(database_url, topic) == []
+
+    # The operator fixes the topic; the next run stores the batch whole, once.
+    admin.alter_configs(
+        [ConfigResource(ConfigResourceType.TOPIC, dlq, configs={"max.message.bytes": "1048588"})]
+    )
+    fixed = harness.run_consumer_to_idle(**args)
+    assert "Traceback" not in fixed.log()
+    assert _stored_ids(database_url) == {e["event_id"] for e in events}
+    assert _ledger(database_url, topic) == [(6, 5, 0, 1)]
+    [letter] = harness.read_whole_topic(kafka_bootstrap, dlq)
+    headers = {key: value for key, value in letter.headers}
+    assert headers["pulse.origin.offset"] == b"2"
+    assert headers["pulse.reason"] == b"malformed_json"
+    assert letter.value == values[2]
+    admin.delete_topics([topic, dlq])
