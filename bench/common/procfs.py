@@ -43,12 +43,21 @@ def stat(pid: int) -> ProcStat | None:
 
 def rss_bytes(pid: int) -> int | None:
     """Resident set size now (VmRSS)."""
+    return _status_bytes(pid, "VmRSS:")
+
+
+def peak_rss_bytes(pid: int) -> int | None:
+    """The highest resident set size of the process's current program so far (VmHWM)."""
+    return _status_bytes(pid, "VmHWM:")
+
+
+def _status_bytes(pid: int, field: str) -> int | None:
     try:
         lines = (_PROC / str(pid) / "status").read_text(encoding="utf-8").splitlines()
     except OSError:
         return None
     for line in lines:
-        if line.startswith("VmRSS:"):
+        if line.startswith(field):
             return int(line.split()[1]) * 1024
     return None
 
