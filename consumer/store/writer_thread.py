@@ -12,11 +12,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 
 import psycopg
 from kafka.errors import KafkaError
 
-from consumer.deadletters.publisher import DeadLetterPublisher, DeadLetterTopicError
+from consumer.deadletters.publisher import (
+    DeadLetterPublisher,
+    DeadLetterTopicError,
+    LettersPendingError,
+)
 from consumer.ingest.batch import ValidatedBatch
 from consumer.ingest.decode import Rejection
 from consumer.observe.metrics import ConsumerMetrics
@@ -30,6 +35,11 @@ from pulse.contract import RejectReason
 from pulse.errors import first_line
 
 logger = logging.getLogger(__name__)
+
+# How long a transaction that is ready to commit waits for its dead letters' acks. Kafka
+# answers in milliseconds; when it does not, the transaction is rolled back rather than
+# hold its row locks (shared with other consumers) while Kafka is slow or away.
+LETTERS_IN_TRANSACTION_S = 1.0
 
 
 class Outcome(Enum):
@@ -149,9 +159,10 @@ class WriterThread:
             time.sleep(backoff.next_delay())
 
     def _write(self, batch: ValidatedBatch) -> WriteResult:
-        """Dead letters, then the transaction; rows PostgreSQL refuses for their values
-        become dead letters and the rest is written again. Each round removes at least one
-        row or raises, so this ends."""
+        """The transaction, committed once the dead letters sent meanwhile are
+        acknowledged; rows PostgreSQL refuses for their values become dead letters and
+        the rest is written again. Each round removes at least one row, acknowledges every
+        letter or raises, so this ends."""
         while True:
             # Dead letters are sent while the transaction runs, and it commits only once
             # Kafka acknowledged them (acks=all): a crash in between re-sends them, never
@@ -160,8 +171,15 @@ class WriterThread:
             started = time.perf_counter()
             try:
                 result = self._sink.write(
-                    self._db.connection(), self._topic, batch, before_commit=letters.wait
+                    self._db.connection(),
+                    self._topic,
+                    batch,
+                    before_commit=partial(letters.wait, LETTERS_IN_TRANSACTION_S),
                 )
+            except LettersPendingError:
+                # Rolled back: written again once Kafka has them (or raised what it said).
+                letters.wait()
+                continue
             except psycopg.Error as exc:
                 letters.settle()
                 if classify(exc) is not Fault.RECORD or not self._reject_refused(batch, exc):

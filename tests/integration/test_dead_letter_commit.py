@@ -10,6 +10,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -68,7 +69,7 @@ def test_a_batch_commits_only_once_its_dead_letters_are_acknowledged(
         producer.send(topic, key=b"user-1", value=value)
     producer.flush()
     producer.close()
-    args = {
+    args: dict[str, Any] = {
         "bootstrap": kafka_bootstrap,
         "database_url": database_url,
         "topic": topic,
@@ -83,7 +84,8 @@ def test_a_batch_commits_only_once_its_dead_letters_are_acknowledged(
     assert "Traceback" not in log, log[-3000:]
     errors = [line for line in log.splitlines() if line.startswith("error:")]
     assert len(errors) == 1, log[-3000:]
-    assert dlq in errors[0] and "max.message.bytes" in errors[0], errors[0]
+    assert dlq in errors[0], errors[0]
+    assert "max.message.bytes" in errors[0], errors[0]
     # The transaction waited for the letter: none of the batch's valid events, and no
     # offset past the broken record, was committed.
     assert _stored_ids(database_url) == set()
@@ -98,7 +100,7 @@ def test_a_batch_commits_only_once_its_dead_letters_are_acknowledged(
     assert _stored_ids(database_url) == {e["event_id"] for e in events}
     assert _ledger(database_url, topic) == [(6, 5, 0, 1)]
     [letter] = harness.read_whole_topic(kafka_bootstrap, dlq)
-    headers = {key: value for key, value in letter.headers}
+    headers = dict(letter.headers)
     assert headers["pulse.origin.offset"] == b"2"
     assert headers["pulse.reason"] == b"malformed_json"
     assert letter.value == values[2]
