@@ -6,9 +6,9 @@ once they are acknowledged."""
 from __future__ import annotations
 
 import logging
-from collections.abc import MutableSequence, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
-from concurrent.futures import TimeoutError as FutureTimeout
+import threading
+from collections.abc import Callable, MutableSequence, Sequence
+from functools import partial
 from typing import Any
 
 from kafka import KafkaProducer
@@ -33,31 +33,42 @@ class LettersPendingError(PulseError, RuntimeError):
 
 
 class Sending:
-    """A batch's dead letters being published while its transaction runs."""
+    """A batch's dead letters being published, on a thread of their own, while its
+    transaction runs. The thread is a daemon: a publish stuck on an absent broker never
+    holds up the process's exit (its letters are unacknowledged: the batch is replayed)."""
 
-    def __init__(self, future: Future[None] | None) -> None:
-        self._future = future
+    def __init__(self, publish: Callable[[], None] | None) -> None:
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if publish is not None:
+            self._thread = threading.Thread(
+                target=self._run, args=(publish,), name="pulse-dead-letters", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self, publish: Callable[[], None]) -> None:
+        try:
+            publish()
+        except BaseException as exc:  # handed to the writer thread by `wait`
+            self._error = exc
 
     def wait(self, timeout_s: float | None = None) -> None:
         """Until every letter is acknowledged; raises what `publish` raised, or
         LettersPendingError when they are still on their way after `timeout_s`. The
         transaction calls it just before it commits (DESIGN.md, point 6)."""
-        if self._future is None:
+        if self._thread is None:
             return
-        try:
-            self._future.result(timeout=timeout_s)
-        except FutureTimeout:
-            if self._future.done():
-                raise  # publish itself raised it
-            raise LettersPendingError(
-                f"dead letters not acknowledged within {timeout_s} s"
-            ) from None
+        self._thread.join(timeout_s)
+        if self._thread.is_alive():
+            raise LettersPendingError(f"dead letters not acknowledged within {timeout_s} s")
+        if self._error is not None:
+            raise self._error
 
     def settle(self) -> None:
         """Until the publishing has ended, whatever its outcome: the letters it could not
         send stay unacknowledged for the next try, and two tries never overlap."""
-        if self._future is not None:
-            wait([self._future])
+        if self._thread is not None:
+            self._thread.join()
 
 
 class DeadLetterPublisher:
@@ -67,7 +78,8 @@ class DeadLetterPublisher:
     only after `publish` returned: a crash in between re-sends them (at-least-once into
     the dead-letter topic; duplicates there share their origin partition and offset).
     A letter Kafka refuses for itself (too large for the topic, say) is sent again as a
-    minimal letter; only transient errors are raised, for the caller to retry.
+    minimal letter. Transient errors are raised for the caller to retry, and
+    DeadLetterTopicError when the topic refuses even a minimal letter.
     """
 
     def __init__(
@@ -91,16 +103,16 @@ class DeadLetterPublisher:
             **kafka_config,
         )
         self._max_bytes = int(self._producer.config["max_request_size"])
-        # kafka-python builds each record in the sending thread (about 50 µs per letter):
-        # on a thread of its own that work overlaps the batch's transaction instead of
-        # preceding it (a sixth of the writer's time with 5% invalid records).
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulse-dead-letters")
 
     def start(self, letters: Sequence[DeadLetter], acked: MutableSequence[bool]) -> Sending:
-        """`publish` on the publisher's thread; `Sending.wait` for its outcome."""
+        """`publish` on a thread of its own; `Sending.wait` for its outcome. kafka-python
+        builds each record in the sending thread (about 50 µs per letter): this way that
+        work overlaps the batch's transaction instead of preceding it (a sixth of the
+        writer's time with 5% invalid records). The caller settles one `Sending` before
+        starting the next, so two publishes never overlap."""
         if all(acked):
             return Sending(None)
-        return Sending(self._thread.submit(self.publish, letters, acked))
+        return Sending(partial(self.publish, letters, acked))
 
     def publish(
         self,
@@ -173,7 +185,4 @@ class DeadLetterPublisher:
         )
 
     def close(self) -> None:
-        # A publish still waiting on an absent broker ends once the producer is closed;
-        # its letters were not acknowledged, so their batch is replayed on restart.
-        self._thread.shutdown(wait=False, cancel_futures=True)
         self._producer.close(timeout=10)

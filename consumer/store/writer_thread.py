@@ -169,6 +169,7 @@ class WriterThread:
             # skips them. Letters acknowledged in an earlier try are not sent again.
             letters = self._dlq.start(batch.letters, batch.acked)
             started = time.perf_counter()
+            result: WriteResult | None = None
             try:
                 result = self._sink.write(
                     self._db.connection(),
@@ -177,9 +178,7 @@ class WriterThread:
                     before_commit=partial(letters.wait, LETTERS_IN_TRANSACTION_S),
                 )
             except LettersPendingError:
-                # Rolled back: written again once Kafka has them (or raised what it said).
-                letters.wait()
-                continue
+                pass  # rolled back: see below
             except psycopg.Error as exc:
                 letters.settle()
                 if classify(exc) is not Fault.RECORD or not self._reject_refused(batch, exc):
@@ -187,6 +186,12 @@ class WriterThread:
                 continue
             finally:
                 letters.settle()
+            if result is None:
+                # Kafka was slow to acknowledge: written again once it has the letters,
+                # or what it said is raised (and retried like any Kafka outage).
+                self._metrics.retries.labels("dead_letters_pending").inc()
+                letters.wait()
+                continue
             self._metrics.db_transaction_duration.observe(time.perf_counter() - started)
             return result
 

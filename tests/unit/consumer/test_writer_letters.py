@@ -8,19 +8,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, MutableSequence, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pytest
 from kafka.errors import KafkaTimeoutError
 from prometheus_client import CollectorRegistry
 
-from consumer.deadletters.publisher import DeadLetterTopicError, Sending
+from consumer.deadletters.publisher import DeadLetterTopicError, LettersPendingError, Sending
 from consumer.ingest.batch import ValidatedBatch
 from consumer.ingest.ledger import PartitionSlice
 from consumer.observe.metrics import ConsumerMetrics
 from consumer.store import writer_thread
-from consumer.store.writer import WriteResult
+from consumer.store.writer import StaleOffsetsError, WriteResult
 from consumer.store.writer_thread import Job, Outcome, RetryPolicy, WriterThread
 
 
@@ -31,14 +31,13 @@ class SlowPublisher:
         self.delay_s = delay_s
         self.error = error
         self.sends = 0
-        self._pool = ThreadPoolExecutor(max_workers=1)
 
     def start(self, letters: Sequence[Any], acked: MutableSequence[bool]) -> Sending:
         del letters  # the acks are all this fake needs
         if all(acked):
             return Sending(None)
         self.sends += 1
-        return Sending(self._pool.submit(self._publish, acked))
+        return Sending(partial(self._publish, acked))
 
     def _publish(self, acked: MutableSequence[bool]) -> None:
         time.sleep(self.delay_s)
@@ -50,7 +49,8 @@ class SlowPublisher:
 class RecordingSink:
     """A transaction that runs `before_commit` last and commits only if it returns."""
 
-    def __init__(self) -> None:
+    def __init__(self, error: BaseException | None = None) -> None:
+        self.error = error  # raised before `before_commit`, as a failed statement is
         self.tries = 0
         self.commits: list[list[bool]] = []  # the letters' acks seen at each commit
 
@@ -63,6 +63,8 @@ class RecordingSink:
     ) -> WriteResult:
         del conn, topic
         self.tries += 1
+        if self.error is not None:
+            raise self.error
         if before_commit is not None:
             before_commit()  # raising here is a rollback
         self.commits.append(list(batch.acked))
@@ -151,3 +153,38 @@ def test_a_dead_letter_topic_that_refuses_everything_abandons_the_batch() -> Non
     sink = RecordingSink()
     assert _write(batch, publisher, sink) is Outcome.ABANDONED
     assert sink.commits == []
+
+
+def test_a_stale_batch_returns_only_once_its_publish_has_ended() -> None:
+    batch = _batch(2)
+    publisher = SlowPublisher(0.3)
+    sink = RecordingSink(StaleOffsetsError("another consumer moved the offsets"))
+    assert _write(batch, publisher, sink) is Outcome.STALE
+    # No publish is left running behind the writer's back (the next try would overlap).
+    assert batch.acked == [True, True]
+    assert sink.commits == []
+
+
+def test_letters_still_on_their_way_are_pending_and_settle_waits_for_them() -> None:
+    finished = threading.Event()
+
+    def publish() -> None:
+        time.sleep(0.3)
+        finished.set()
+
+    sending = Sending(publish)
+    with pytest.raises(LettersPendingError):
+        sending.wait(0.01)
+    sending.settle()
+    assert finished.is_set()
+    sending.wait(0.01)  # done, and it raised nothing
+
+
+def test_what_the_publish_raised_is_raised_as_it_is() -> None:
+    def publish() -> None:
+        raise TimeoutError("the publish's own timeout, not the wait's")
+
+    sending = Sending(publish)
+    sending.settle()
+    with pytest.raises(TimeoutError, match="the publish's own"):
+        sending.wait(0.01)
