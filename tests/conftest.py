@@ -79,13 +79,14 @@ def admin_database_url(services: tuple[str, str]) -> str:
 
 @pytest.fixture
 def topic_factory(kafka_bootstrap: str) -> Iterator[Callable[..., str]]:
-    """Creates topics with unique names; deletes them when the test ends."""
+    """Creates topics with unique names (and the topic configs given); deletes them when
+    the test ends."""
     admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap, client_id="pulse-tests")
     created: list[str] = []
 
-    def create(prefix: str = "test", partitions: int = 3) -> str:
+    def create(prefix: str = "test", partitions: int = 3, **configs: str) -> str:
         name = f"{prefix}.{uuid.uuid4().hex[:12]}"
-        admin.create_topics([NewTopic(name, partitions, 1)])
+        admin.create_topics([NewTopic(name, partitions, 1, topic_configs=configs)])
         created.append(name)
         return name
 

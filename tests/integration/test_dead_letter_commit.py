@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from kafka import KafkaProducer
-from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, NewTopic
+from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
 from tests.commands import unique_group
 from tests.integration import harness
@@ -34,32 +32,17 @@ def admin(kafka_bootstrap: str) -> Iterator[KafkaAdminClient]:
     client.close()
 
 
-def _topic(admin: KafkaAdminClient, prefix: str, **configs: str) -> str:
-    name = f"{prefix}.{uuid.uuid4().hex[:12]}"
-    admin.create_topics([NewTopic(name, 1, 1, topic_configs=configs)])
-    return name
-
-
-def _ledger(url: str, topic: str) -> list[tuple[int, ...]]:
-    with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            "select next_offset, facts_stored, duplicates, dead_lettered"
-            " from partition_offsets where topic = %s",
-            (topic,),
-        ).fetchall()
-    return [tuple(int(v) for v in row) for row in rows]
-
-
-def _stored_ids(url: str) -> set[str]:
-    with psycopg.connect(url) as conn:
-        return {str(row[0]) for row in conn.execute("select event_id from events")}
-
-
 def test_a_batch_commits_only_once_its_dead_letters_are_acknowledged(
-    tmp_path: Path, kafka_bootstrap: str, database_url: str, admin: KafkaAdminClient
+    tmp_path: Path,
+    kafka_bootstrap: str,
+    database_url: str,
+    admin: KafkaAdminClient,
+    topic_factory: Callable[..., str],
 ) -> None:
-    topic = _topic(admin, "letters.commit")
-    dlq = _topic(admin, "letters.commit.dlq", **{"max.message.bytes": REFUSING_MAX_MESSAGE_BYTES})
+    topic = topic_factory("letters.commit", 1)
+    dlq = topic_factory(
+        "letters.commit.dlq", 1, **{"max.message.bytes": REFUSING_MAX_MESSAGE_BYTES}
+    )
     rng = random.Random(21)
     events = [harness.valid_event(rng) for _ in range(5)]
     values = [json.dumps(e).encode() for e in events[:2]] + [b'{"event_type": "page_view",']
@@ -88,8 +71,8 @@ def test_a_batch_commits_only_once_its_dead_letters_are_acknowledged(
     assert "max.message.bytes" in errors[0], errors[0]
     # The transaction waited for the letter: none of the batch's valid events, and no
     # offset past the broken record, was committed.
-    assert _stored_ids(database_url) == set()
-    assert _ledger(database_url, topic) == []
+    assert {row[0] for row in harness.facts(database_url)} == set()
+    assert harness.offsets(database_url, topic) == []
 
     # The operator fixes the topic; the next run stores the batch whole, once.
     admin.alter_configs(
@@ -97,11 +80,10 @@ def test_a_batch_commits_only_once_its_dead_letters_are_acknowledged(
     )
     fixed = harness.run_consumer_to_idle(**args)
     assert "Traceback" not in fixed.log()
-    assert _stored_ids(database_url) == {e["event_id"] for e in events}
-    assert _ledger(database_url, topic) == [(6, 5, 0, 1)]
+    assert {row[0] for row in harness.facts(database_url)} == {e["event_id"] for e in events}
+    assert [row[2:] for row in harness.offsets(database_url, topic)] == [(6, 5, 0, 1)]
     [letter] = harness.read_whole_topic(kafka_bootstrap, dlq)
     headers = dict(letter.headers)
     assert headers["pulse.origin.offset"] == b"2"
     assert headers["pulse.reason"] == b"malformed_json"
     assert letter.value == values[2]
-    admin.delete_topics([topic, dlq])
