@@ -12,6 +12,9 @@ def rate(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}"
 
 
+count = rate  # a whole number, thousands separated
+
+
 def cpu(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 

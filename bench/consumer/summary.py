@@ -24,6 +24,7 @@ class Row:
     postgres_cpu_per_1k_s: float | None
     peak_rss_bytes: int  # the highest of all runs
     notes: tuple[str, ...]
+    wal_full_page_images_per_1k: float | None = None  # median; Pulse runs only
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +89,17 @@ def summarize(measurements: Sequence[Measurement], *, ceiling: str) -> list[Row]
                 postgres_cpu_per_1k_s=_median([m.per_thousand(m.postgres_cpu_s) for m in used]),
                 peak_rss_bytes=max(m.peak_rss_bytes for m in mine),
                 notes=tuple(dict.fromkeys(m.note for m in mine if m.note)),
+                wal_full_page_images_per_1k=_median([_full_page_images_per_1k(m) for m in used]),
             )
         )
     return rows
+
+
+def _full_page_images_per_1k(m: Measurement) -> float | None:
+    images = m.details.get("wal_full_page_images")
+    if not isinstance(images, int) or not m.records:
+        return None
+    return images * 1000 / m.records
 
 
 def median_measurement(measurements: Sequence[Measurement], contender: str) -> Measurement | None:

@@ -15,6 +15,7 @@ from bench.peers.launch import Launched, launch
 from bench.peers.measurement import Measurement, Workload
 from bench.peers.pulse.metrics import LAST_COMMIT, RECORDS_TOTAL, MetricsProbe
 from bench.peers.pulse.offsets import offset_totals
+from bench.peers.pulse.wal import WalTotals, wal_totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,8 @@ class PulseConsumer:
             with scratch_database(workload.admin_database_url, database, template=template) as url:
                 port = free_port()
                 probe = MetricsProbe(port)
+                # After the scratch database exists: copying a filled one checkpoints.
+                wal_before = wal_totals(url)
                 launched = launch(
                     self.command(workload, database_url=url, dlq=dlq, port=port),
                     workload,
@@ -81,10 +84,12 @@ class PulseConsumer:
                     expected=workload.records,
                     progress=probe,
                 )
+                wal_after = wal_totals(url)
                 totals = offset_totals(url, workload.topic)
         finally:
             delete_topics(bootstrap, [dlq])
-        return self._measurement(workload, run, launched, probe, totals)
+        wal = wal_after.since(wal_before) if wal_before and wal_after else None
+        return self._measurement(workload, run, launched, probe, totals, wal=wal)
 
     def _measurement(
         self,
@@ -93,6 +98,8 @@ class PulseConsumer:
         launched: Launched,
         probe: MetricsProbe,
         totals: tuple[int, int, int, int],
+        *,
+        wal: WalTotals | None,
     ) -> Measurement:
         child = launched.child
         accounted, facts, duplicates, dead_lettered = totals
@@ -130,6 +137,9 @@ class PulseConsumer:
                 "db_transaction_s": values.get("pulse_db_transaction_duration_seconds_sum"),
                 "retries": values.get("pulse_retries_total"),
                 "rss_samples": child.rss_samples,
+                # The whole server's, while this run was the only thing writing.
+                "wal_full_page_images": wal.full_page_images if wal else None,
+                "wal_bytes": wal.bytes if wal else None,
             },
         )
 
