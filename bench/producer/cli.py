@@ -1,22 +1,24 @@
 """Producer benchmark: events/s of generation alone, publishing alone and both, against the
-configured broker. Run `.venv/bin/python -m bench.producer` from the repo root."""
+configured broker. Run `.venv/bin/python -m bench.producer` from the repo root; it writes
+`bench/results/<UTC time>-producer.md` and `.json`."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
+import sys
 from dataclasses import asdict
+from datetime import UTC, datetime
 from importlib.metadata import version
-from pathlib import Path
 
 from confluent_kafka import libversion
 
-from bench.common.cli import run_reporting_errors
+from bench.common.cli import benchmark_parser, run_benchmark
 from bench.common.machine import cpu_model
+from bench.common.results import write_results
 from bench.producer.stages import PARTITIONS, Figure, measure
-from pulse.settings import Settings, load_settings
+from pulse.settings import Settings
 
 
 def machine() -> dict[str, object]:
@@ -45,26 +47,41 @@ def render(figures: list[Figure], events: int, repeat: int) -> str:
     return "\n".join(lines)
 
 
+def report(machine_line: str, table: str, started_at: datetime) -> str:
+    """The results file: the console's lines under a title."""
+    return "\n".join([
+        f"# Producer benchmark, {started_at:%Y-%m-%d %H:%M} UTC", "",
+        "`python -m bench.producer`: the simulator's events generated alone, published "
+        "alone (pre-generated) and both, with each compression.", "",
+        "```", machine_line, table, "```",
+    ])  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.producer", description=__doc__)
+    parser = benchmark_parser("python -m bench.producer", __doc__)
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--compression", nargs="+", default=["auto", "gzip", "none"])
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args(argv)
-    return run_reporting_errors(lambda: _bench(args, load_settings()))
+    return run_benchmark(parser, _bench, argv)
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    started_at = datetime.now(UTC)
     details = machine()
-    print(" | ".join(f"{key}: {value}" for key, value in details.items()))
+    machine_line = " | ".join(f"{key}: {value}" for key, value in details.items())
+    print(machine_line)
     figures = measure(settings, args.events, args.repeat, args.compression)
-    print(render(figures, args.events, args.repeat))
-    if args.json:
-        payload = {
-            "machine": details,
-            "events": args.events,
-            "figures": [asdict(f) for f in figures],
-        }
-        args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    table = render(figures, args.events, args.repeat)
+    print(table)
+    payload = {
+        "machine": details,
+        "events": args.events,
+        "repeat": args.repeat,
+        "figures": [asdict(f) for f in figures],
+    }
+    md_path, json_path = write_results(
+        args.results_dir, name="producer", started_at=started_at,
+        markdown=report(machine_line, table, started_at), payload=payload,
+    )  # fmt: skip
+    print(f"written: {md_path} and {json_path}", file=sys.stderr)
     return 0
