@@ -97,9 +97,7 @@ def summarize(measurements: Sequence[Measurement], *, ceiling: str) -> list[Row]
 
 def _full_page_images_per_1k(m: Measurement) -> float | None:
     images = m.details.get("wal_full_page_images")
-    if not isinstance(images, int) or not m.records:
-        return None
-    return images * 1000 / m.records
+    return m.per_thousand(images) if isinstance(images, int) else None
 
 
 def median_measurement(measurements: Sequence[Measurement], contender: str) -> Measurement | None:
