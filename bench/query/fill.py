@@ -60,7 +60,7 @@ def fill(
     seed: int,
     days: float,
     end: datetime | None = None,
-    segments: int = 10,
+    segments: int = 20,
 ) -> FillResult:
     """Writes `records` simulated events (no defects, no duplicates) into `database_url`,
     over `days` simulated days ending at `end` (None: now)."""

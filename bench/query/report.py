@@ -15,6 +15,8 @@ from bench.query.timing import Timings
 TARGET_P95_S = 0.050
 # PostgreSQL's CPU per fact at 10M facts against an empty database's (issue 17).
 GROWTH_TARGET = 0.15
+# Where issue 17 reads the fill's curve: 0, 2.5M, 5M, 7.5M and 10M of a 10M fill.
+CURVE_POINTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def render(
@@ -76,7 +78,46 @@ def _fill_lines(filled: FillResult | None) -> list[str]:
             f"| {s.facts_before:,} | {s.facts / s.seconds:,.0f} "
             f"| {s.filler_cpu_s * 1000 / s.facts:.3f} | {s.postgres_cpu_s * 1000 / s.facts:.3f} |"
         )
-    return [*lines, "", *_growth_line(filled.segments)]
+    return [*lines, "", *_curve_lines(filled), *_growth_line(filled.segments)]
+
+
+def curve_segments(filled: FillResult) -> list[tuple[int, Segment]]:
+    """The stretch measured at each of `CURVE_POINTS` of the fill: the one that starts at
+    the point (the last one ends there), so "at 0" is the empty database's."""
+    segments = filled.segments
+    if not segments:
+        return []
+    picked: list[tuple[int, Segment]] = []
+    for fraction in CURVE_POINTS:
+        point = round(filled.facts * fraction)
+        if fraction >= 1.0:
+            picked.append((point, segments[-1]))
+            continue
+        starting = min(segments, key=lambda s: abs(s.facts_before - point))
+        picked.append((point, starting))
+    return picked
+
+
+def _curve_lines(filled: FillResult) -> list[str]:
+    picked = curve_segments(filled)
+    if len(filled.segments) < 2 or not picked:
+        return []
+    base = picked[0][1].postgres_cpu_s / picked[0][1].facts
+    lines = [
+        "PostgreSQL CPU per 1,000 facts at the points issue 17 names (each the stretch "
+        "that starts there; the last, the stretch that ends there):",
+        "",
+        "| facts | stretch | PostgreSQL CPU s / 1k | against empty |",
+        "| ---: | --- | ---: | ---: |",
+    ]
+    for point, s in picked:
+        per_fact = s.postgres_cpu_s / s.facts
+        change = per_fact / base - 1 if base > 0 else 0.0
+        lines.append(
+            f"| {point:,} | {s.facts_before:,}-{s.facts_before + s.facts:,} "
+            f"| {per_fact * 1000:.3f} | {change:+.0%} |"
+        )
+    return [*lines, ""]
 
 
 def _growth_line(segments: list[Segment]) -> list[str]:
