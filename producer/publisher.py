@@ -12,15 +12,14 @@ from functools import partial
 from typing import Any
 
 from confluent_kafka import KafkaError as RdKafkaError
-from confluent_kafka import KafkaException, Producer
+from confluent_kafka import KafkaException
 from kafka.admin import KafkaAdminClient
 from kafka.errors import KafkaError, KafkaTimeoutError, TopicAlreadyExistsError
 from kafka.partitioner.default import murmur2
 
-from producer.delivery import ClientErrors, ClientLog, Delivery, is_fatal
 from pulse.errors import ConfigError, ServiceUnavailableError
 from pulse.kafka_client import open_client
-from pulse.kafka_security import librdkafka_security
+from pulse.librdkafka import ClientErrors, Delivery, is_fatal, open_producer
 
 logger = logging.getLogger(__name__)
 
@@ -175,16 +174,8 @@ class Publisher:
             "message.max.bytes": max(MIN_MAX_REQUEST_BYTES, max_event_bytes + 65_536),
             "message.timeout.ms": DELIVERY_TIMEOUT_MS,
             "reconnect.backoff.max.ms": 1000,  # not 10 s: resume soon after a broker restart
-            "logger": ClientLog(),
-            "error_cb": self._errors,
-            **librdkafka_security(security or {}),
         }
-        try:
-            self._producer = Producer(config)
-        except KafkaException as exc:
-            raise ConfigError(
-                f"the Kafka producer refused its settings: {exc.args[0].str().strip()}."
-            ) from None
+        self._producer = open_producer(config, self._errors, security)
         self.partitions = self._partition_count(bootstrap_timeout_ms / 1000)
         self._partition_of: dict[bytes, int] = {}
 

@@ -13,8 +13,9 @@ from consumer.deadletters.errors import FilterError, TopicMissingError
 from consumer.deadletters.filters import Selection, SelectionStats, build_selection, select
 from consumer.deadletters.mirror import mirror
 from consumer.deadletters.reader import DeadLetterReader
-from consumer.deadletters.replay import ReplayPolicy, Republisher, Verdict, judge_all
+from consumer.deadletters.replay import ReplayPolicy, Verdict, judge_all, replay_headers
 from consumer.deadletters.replay_report import ReplayReport, render_report, report_json
+from consumer.deadletters.republisher import Republisher
 from consumer.deadletters.show import record_json, render_footer, render_record
 from consumer.deadletters.summary import render_summary, summarize, summary_json
 from consumer.store.database import Database
@@ -132,7 +133,8 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
             records = select(reader.read_selection(selection), selection, stats)
             for decision in judge_all(records, policy):
                 if publisher is not None and decision.verdict is Verdict.REPLAY:
-                    publisher.send(decision.record)
+                    record = decision.record
+                    publisher.send(record.key, record.original_value, replay_headers(record))
                 report.add(decision)
             if publisher is not None:
                 publisher.flush()

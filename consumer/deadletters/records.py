@@ -73,9 +73,17 @@ class DeadLetterRecord:
         return self.origin or self.address
 
     @property
-    def original_headers(self) -> list[tuple[str, bytes]]:
-        """The producer's own headers, as the record carried them on the main topic."""
-        return [(k, v) for k, v in self.headers if not k.startswith(HEADER_PREFIX)]
+    def original_headers(self) -> list[tuple[str, bytes | None]]:
+        """The producer's own headers, as the record carried them on the main topic: the
+        dead-letter publisher sent null values empty and listed their positions in
+        `pulse.headers.null`, so they are null again here."""
+        kept: list[tuple[str, bytes | None]] = [
+            (k, v) for k, v in self.headers if not k.startswith(HEADER_PREFIX)
+        ]
+        for position in _null_positions(_pulse_headers(self.headers).get("headers.null")):
+            if position < len(kept) and kept[position][1] == b"":
+                kept[position] = (kept[position][0], None)
+        return kept
 
     @property
     def original_value(self) -> bytes | None:
@@ -140,6 +148,20 @@ def _pulse_headers(headers: Sequence[tuple[str, bytes]]) -> dict[str, str]:
         for k, v in headers
         if k.startswith(HEADER_PREFIX)
     }
+
+
+def _null_positions(listed: str | None) -> list[int]:
+    """The positions `pulse.headers.null` lists (a JSON array of integers); none when the
+    header is absent or not such an array."""
+    if listed is None:
+        return []
+    try:
+        positions = json.loads(listed)
+    except ValueError:
+        return []
+    if not isinstance(positions, list):
+        return []
+    return [p for p in positions if isinstance(p, int) and not isinstance(p, bool) and p >= 0]
 
 
 def _int(text: str | None) -> int | None:

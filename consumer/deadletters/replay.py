@@ -17,14 +17,9 @@ Safe by construction rather than by bookkeeping:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import partial
-from typing import Any
-
-from kafka import KafkaProducer
-from kafka.errors import KafkaError
 
 from consumer.deadletters.letters import REPLAY_COUNT_HEADER, REPLAY_ORIGIN_HEADER
 from consumer.deadletters.records import DeadLetterRecord
@@ -32,10 +27,6 @@ from consumer.ingest.catalog import decode_catalog
 from consumer.ingest.decode import Rejection, decode_event
 from consumer.store.catalog_rows import CatalogChange
 from pulse.contract import TimeWindow
-from pulse.errors import ServiceUnavailableError
-from pulse.kafka_client import open_client
-
-_FLUSH_EVERY = 1000
 
 
 class Verdict(StrEnum):
@@ -102,79 +93,11 @@ def judge_all(records: Iterator[DeadLetterRecord], policy: ReplayPolicy) -> Iter
         yield judge(record, policy)
 
 
-def replay_headers(record: DeadLetterRecord) -> list[tuple[str, bytes]]:
-    """The producer's headers, plus how often and from where this record was replayed."""
+def replay_headers(record: DeadLetterRecord) -> list[tuple[str, bytes | None]]:
+    """The producer's headers (null values restored), plus how often and from where this
+    record was replayed."""
     return [
         *record.original_headers,
         (REPLAY_COUNT_HEADER, str(record.replay_count + 1).encode()),
         (REPLAY_ORIGIN_HEADER, str(record.address).encode()),
     ]
-
-
-class Republisher:
-    """Sends replayed records to the main topic and waits for acks=all on each."""
-
-    def __init__(
-        self,
-        *,
-        bootstrap_servers: str,
-        topic: str,
-        timeout_s: float = 60.0,
-        security: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.topic = topic
-        self._timeout_s = timeout_s
-        self._bootstrap_servers = bootstrap_servers
-        self._pending: list[Any] = []
-        security = dict(security or {})
-        try:
-            self._producer = open_client(
-                partial(
-                    KafkaProducer,
-                    bootstrap_servers=bootstrap_servers,
-                    bootstrap_timeout_ms=10_000,
-                    acks="all",
-                    linger_ms=5,
-                    client_id="pulse-dlq-replay",
-                    **security,
-                ),
-                bootstrap_servers=bootstrap_servers,
-                security=security,
-            )
-        except KafkaError as exc:
-            raise self._failed(exc) from None
-
-    def send(self, record: DeadLetterRecord) -> None:
-        try:
-            self._pending.append(
-                self._producer.send(
-                    self.topic,
-                    key=record.key,
-                    value=record.original_value,
-                    headers=replay_headers(record),
-                )
-            )
-            if len(self._pending) >= _FLUSH_EVERY:
-                self.flush()
-        except KafkaError as exc:
-            raise self._failed(exc) from None
-
-    def flush(self) -> None:
-        """Returns once Kafka acknowledged every record sent so far; raises otherwise."""
-        try:
-            self._producer.flush(timeout=self._timeout_s)
-            for future in self._pending:
-                future.get(timeout=self._timeout_s)
-        except KafkaError as exc:
-            raise self._failed(exc) from None
-        self._pending.clear()
-
-    def close(self) -> None:
-        self._producer.close(timeout=10)
-
-    def _failed(self, exc: Exception) -> ServiceUnavailableError:
-        return ServiceUnavailableError(
-            f"could not publish to {self.topic} on {self._bootstrap_servers} "
-            f"({type(exc).__name__}: {exc}). Records sent before the failure are on the "
-            "topic; running the replay again is safe (event_id dedup)."
-        )

@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from kafka import KafkaProducer
+from confluent_kafka import Producer
 from kafka.admin import KafkaAdminClient, NewTopic
 
 from tests.commands import unique_group
@@ -34,9 +34,10 @@ pytestmark = pytest.mark.integration
 NARROW = {"LATE_HORIZON_DAYS": "10", "MAX_EVENT_BYTES": "2048"}
 WIDE = {"LATE_HORIZON_DAYS": "60", "MAX_EVENT_BYTES": "8192"}
 CLI_TIMEOUT_S = 180
+NULL_HEADERS: list[tuple[str, bytes | None]] = [("sampled", None), ("tenant", b"acme")]
 CONSUMER_TIMEOUT_S = 300
 
-Produced = tuple[bytes, bytes, list[tuple[str, bytes]]]
+Produced = tuple[bytes, bytes, list[tuple[str, bytes | None]]]
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ def _records() -> tuple[list[Produced], set[str], set[str]]:
         for e in [*valid, *old, *big, ancient, odd]
     ]
     produced[6] = (produced[6][0], produced[6][1], [("traceparent", b"00-abc-01")])
+    # A header with a null value (the Java client and librdkafka send them): the dead letter
+    # carries it empty, and a replay must send it null again.
+    produced[7] = (produced[7][0], produced[7][1], NULL_HEADERS)
     produced += [
         (b"bad-0", b'{"event_type": "login", \x1b[31m oops', []),
         (b"bad-1", b"{not json", []),
@@ -82,11 +86,19 @@ def _records() -> tuple[list[Produced], set[str], set[str]]:
 def _produce(
     kafka: str, topic: str, records: Sequence[Produced], partition: int | None = None
 ) -> None:
-    producer = KafkaProducer(bootstrap_servers=kafka, acks="all")
+    # librdkafka, as kafka-python sends no null header value; partitioned as Java does.
+    producer = Producer(
+        {"bootstrap.servers": kafka, "acks": "all", "partitioner": "murmur2_random"}
+    )
     for key, value, headers in records:
-        producer.send(topic, key=key, value=value, headers=headers, partition=partition)
-    producer.flush(timeout=60)
-    producer.close()
+        producer.produce(
+            topic,
+            value,
+            key,
+            partition=-1 if partition is None else partition,
+            headers=list(headers),
+        )
+    assert producer.flush(60) == 0
 
 
 def _consume(kafka: str, db: str, topic: str, dlq: str, *, tmp: Path, env: dict[str, str]) -> None:
@@ -326,3 +338,9 @@ def test_replay_brings_exactly_the_now_valid_records_in_once(
     assert {h["pulse.replay.count"] for h in headers} == {b"1"}
     assert all(h["pulse.replay.origin"].decode().startswith(f"{dlq}/") for h in headers)
     assert sum(1 for h in headers if h.get("traceparent") == b"00-abc-01") == 2
+    own = [
+        [(name, value) for name, value in r.headers if not name.startswith("pulse.")]
+        for r in replayed
+        if r.key == b"old-1"
+    ]
+    assert own == [NULL_HEADERS, NULL_HEADERS]

@@ -225,6 +225,15 @@ def test_replay_headers_keep_the_producers_and_count_the_replay() -> None:
     ]
 
 
+def test_replay_headers_send_null_values_null_again() -> None:
+    record = _letter(
+        _event(),
+        offset=3,
+        headers=(("sampled", b""), ("tenant", b"acme"), ("pulse.headers.null", b"[0]")),
+    )
+    assert replay_headers(record)[:2] == [("sampled", None), ("tenant", b"acme")]
+
+
 def test_the_replay_report_says_whether_anything_was_published() -> None:
     decisions = [
         judge(_letter(_event(days_old=30), offset=0), _policy(horizon_days=60)),

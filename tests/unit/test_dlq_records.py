@@ -30,7 +30,9 @@ def _kafka_record(
     )  # fmt: skip
 
 
-def _letter_headers(value: bytes, original: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+def _letter_headers(
+    value: bytes, original: list[tuple[str, bytes | None]]
+) -> list[tuple[str, bytes]]:
     rejection = decode_event(value, window=WINDOW, max_bytes=4096)
     assert isinstance(rejection, Rejection)
     letter = DeadLetter("events", 2, 41, 1_700_000_000_000, b"u1", value, original, rejection)
@@ -153,3 +155,20 @@ def test_payload_excerpt_is_short_and_gives_the_size() -> None:
     assert (
         payload_excerpt("é".encode() * 100, limit_chars=10) == "é" * 10 + ELLIPSIS + " (200 bytes)"
     )
+
+
+def test_null_header_values_the_dead_letter_sent_empty_are_null_again() -> None:
+    value = _old_login()
+    original: list[tuple[str, bytes | None]] = [("a", None), ("b", b""), ("c", None)]
+    headers = _letter_headers(value, original)
+    assert [v for k, v in headers if k in ("a", "c")] == [b"", b""]
+    record = from_kafka(_kafka_record(value, headers))
+    assert record.original_headers == original
+
+
+def test_a_garbled_null_header_list_restores_nothing() -> None:
+    value = _old_login()
+    for listed in (b"not json", b'{"0": 1}', b'[true, -1, 7, "0"]'):
+        headers = [("a", b""), ("pulse.headers.null", listed)]
+        record = from_kafka(_kafka_record(value, headers))
+        assert record.original_headers == [("a", b"")]

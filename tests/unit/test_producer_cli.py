@@ -16,7 +16,6 @@ from kafka.errors import KafkaTimeoutError
 
 from producer.app import ClockChoice, make_simulator
 from producer.cli import EXIT_FAILED, EXIT_USAGE, _defect_ratio, build_parser, main
-from producer.delivery import ClientErrors
 from producer.faults import FaultPlan
 from producer.publisher import Publisher
 from producer.records import Defect, Record
@@ -24,6 +23,7 @@ from producer.runner import RunLimits, run
 from producer.summary import Summary
 from producer.truth import TruthWriter, read_truth
 from pulse.errors import ConfigError, ServiceUnavailableError
+from pulse.librdkafka import ClientErrors
 from pulse.settings import Settings
 
 

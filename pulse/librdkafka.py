@@ -1,14 +1,19 @@
-"""What librdkafka tells the publisher, in the shapes the run reads: each record's fate as
-a future-like `Delivery`, and the client's own errors and log lines."""
+"""What librdkafka tells a producer (the simulator's publisher, `dlq replay`), in the shapes
+they read: each record's fate as a future-like `Delivery`, and the client's own errors and
+log lines."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from confluent_kafka import KafkaError
+from confluent_kafka import KafkaError, KafkaException, Producer
 
-logger = logging.getLogger("producer.librdkafka")
+from pulse.errors import ConfigError
+from pulse.kafka_security import librdkafka_security
+
+logger = logging.getLogger("pulse.librdkafka")
 
 
 class DeliveryError(Exception):
@@ -68,3 +73,23 @@ class ClientLog:
     def log(self, level: int, message: str, *args: Any) -> None:
         del level
         logger.debug(message, *args)
+
+
+def open_producer(
+    config: Mapping[str, Any], errors: ClientErrors, security: Mapping[str, Any] | None
+) -> Producer:
+    """A librdkafka producer with `config`, Pulse's security settings, its errors kept by
+    `errors` and its log at DEBUG; settings librdkafka refuses are one ConfigError."""
+    try:
+        return Producer(
+            {
+                **config,
+                "logger": ClientLog(),
+                "error_cb": errors,
+                **librdkafka_security(security or {}),
+            }
+        )
+    except KafkaException as exc:
+        raise ConfigError(
+            f"the Kafka producer refused its settings: {exc.args[0].str().strip()}."
+        ) from None
