@@ -3,15 +3,19 @@ reading never creates the topic it was asked about."""
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import subprocess
 import sys
 import uuid
 from collections.abc import Callable
 
 import pytest
+from confluent_kafka import Producer
 from kafka.admin import KafkaAdminClient
 
+from tests.integration import harness
 from tests.integration.harness import REPO
 
 pytestmark = pytest.mark.integration
@@ -84,3 +88,21 @@ def test_an_empty_topic_is_an_empty_summary(
     result = _dlq("summary", "--bootstrap-servers", kafka_bootstrap, "--dlq-topic", dlq)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"0 distinct dead letters in {dlq}")
+
+
+def test_replay_apply_says_which_records_the_main_topic_refused(
+    kafka_bootstrap: str, topic_factory: Callable[..., str]
+) -> None:
+    # A dead letter that passes validation now, and a main topic whose broker-side limit
+    # is below its size: the broker refuses the replayed record.
+    dlq = topic_factory("dlq", 1)
+    small = topic_factory("events", 1, **{"max.message.bytes": "200"})
+    event = harness.valid_event(random.Random(3), user="refused-0")
+    producer = Producer({"bootstrap.servers": kafka_bootstrap, "acks": "all"})
+    producer.produce(dlq, json.dumps(event).encode(), b"refused-0")
+    assert producer.flush(30) == 0
+    result = _dlq(
+        "replay", "--apply", "--bootstrap-servers", kafka_bootstrap, "--dlq-topic", dlq,
+        "--topic", small,
+    )  # fmt: skip
+    _assert_one_clear_line(result, f"could not publish to {small}", "MSG_SIZE_TOO_LARGE")
