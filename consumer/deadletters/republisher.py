@@ -13,8 +13,8 @@ from pulse.errors import ServiceUnavailableError
 from pulse.librdkafka import ClientErrors, Delivery, open_producer
 
 _FLUSH_EVERY = 1000
-# The broker's default largest record batch (message.max.bytes) is about 1 MiB; a dead
-# letter holds its record whole only when it fitted, so the record fits too.
+# librdkafka's own request limit, above the broker's default (about 1 MiB) so that the
+# broker's or the topic's limit is the one that decides, and names itself when it refuses.
 _MAX_REQUEST_BYTES = 4 * 1_048_576
 
 Headers = Sequence[tuple[str, bytes | None]]
