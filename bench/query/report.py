@@ -99,9 +99,9 @@ def curve_segments(filled: FillResult) -> list[tuple[int, Segment]]:
 
 
 def _curve_lines(filled: FillResult) -> list[str]:
-    picked = curve_segments(filled)
-    if len(filled.segments) < 2 or not picked:
+    if len(filled.segments) < 2:
         return []
+    picked = curve_segments(filled)
     base = picked[0][1].postgres_cpu_s / picked[0][1].facts
     lines = [
         "PostgreSQL CPU per 1,000 facts at the points issue 17 names (each the stretch "

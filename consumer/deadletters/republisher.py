@@ -61,29 +61,34 @@ class Republisher:
         except KafkaException as exc:
             raise self._failed(self._errors.last or exc.args[0]) from None
         found = metadata.topics.get(self.topic)
-        if found is None or found.error is not None or not found.partitions:
-            reason = found.error if found is not None and found.error is not None else None
-            raise self._failed(reason or "the topic has no partitions")
+        if found is not None and found.error is not None:
+            raise self._failed(found.error)
+        if found is None or not found.partitions:
+            raise self._failed("the topic has no partitions")
 
     def send(self, key: bytes | None, value: bytes | None, headers: Headers) -> None:
         delivery = Delivery()
         try:
-            self._producer.produce(
-                self.topic, value, key, headers=list(headers), on_delivery=delivery
-            )
-        except BufferError:
+            self._produce(key, value, headers, delivery)
+        except BufferError:  # the send queue is full: let Kafka take it, then once more
             self.flush()
-            self._producer.produce(
-                self.topic, value, key, headers=list(headers), on_delivery=delivery
-            )
-        except KafkaException as exc:
-            raise self._failed(exc.args[0]) from None
+            self._produce(key, value, headers, delivery)
         self._pending.append(delivery)
         self._producer.poll(0)
         if self._errors.fatal is not None:
             raise self._failed(self._errors.fatal)
         if len(self._pending) >= _FLUSH_EVERY:
             self.flush()
+
+    def _produce(
+        self, key: bytes | None, value: bytes | None, headers: Headers, delivery: Delivery
+    ) -> None:
+        try:
+            self._producer.produce(
+                self.topic, value, key, headers=list(headers), on_delivery=delivery
+            )
+        except KafkaException as exc:
+            raise self._failed(exc.args[0]) from None
 
     def flush(self) -> None:
         """Returns once Kafka acknowledged every record sent so far; raises otherwise."""
